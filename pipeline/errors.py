@@ -1,0 +1,28 @@
+"""Coded errors: a reader or stage raises `ExtractionError`; the batch turns it into data.
+
+Codes are stable strings that users can grep for and tests can assert on.
+"""
+from __future__ import annotations
+
+ERROR_CODES: dict[str, str] = {
+    "E001_empty_file": "the file is empty",
+    "E002_not_text": "the file is binary, not text",
+    "E003_undecodable": "the text is in no encoding the reader knows (tried UTF-8, GB18030)",
+    "E004_unreadable": "the file could not be opened",
+    "E005_unsupported_format": "the file's format is not supported",
+    "E006_output_clash": "two inputs would write the same output file",
+    "E007_invalid_record": "the extracted record failed schema validation",
+    "E008_internal": "the pipeline failed on this file (a bug: please report it with the file)",
+}
+
+
+class ExtractionError(Exception):
+    """A failure tied to one input file, with a stable code and a human reason."""
+
+    def __init__(self, code: str, detail: str = ""):
+        if code not in ERROR_CODES:
+            raise ValueError(f"unknown error code {code!r}")
+        self.code = code
+        self.detail = detail
+        message = ERROR_CODES[code] + (f": {detail}" if detail else "")
+        super().__init__(message)

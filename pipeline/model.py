@@ -1,0 +1,219 @@
+"""Typed records shared by every stage, from the read source to the written JSON.
+
+Intermediates (`SourceDocument`, `Block`, `TableRow`) live beside the output
+records (`NoticeRecord` and its parts) so that each stage's input and output
+are declared in one place.
+"""
+from __future__ import annotations
+
+from enum import Enum
+from typing import Generic, NamedTuple, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0.0"
+
+T = TypeVar("T")
+
+
+class Record(BaseModel):
+    """Base for output records: unknown fields are refused, so typos fail loudly."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- provenance -----------------------------------------------------------------
+
+
+class Span(Record):
+    """Where a value came from: 1-based lines and character offsets in the decoded source."""
+
+    line: int = Field(ge=1, description="first line of the value (1-based)")
+    end_line: int = Field(ge=1, description="last line of the value (1-based)")
+    start: int = Field(ge=0, description="offset of the first character in the decoded text")
+    end: int = Field(ge=0, description="offset after the last character")
+
+
+class Flag(Record):
+    """A value the pipeline inferred rather than read, for reviewers to check first."""
+
+    code: str
+    field: str | None = None
+    reason: str
+
+
+class NoticeWarning(Record):
+    """A notice-level observation: something missing or suspicious in the source."""
+
+    code: str
+    message: str
+    span: Span | None = None
+
+
+# --- parsed values ----------------------------------------------------------------
+
+
+class Quantity(Record):
+    """A number found in the text, with the raw text it was read from."""
+
+    value: float | int
+    unit: str = Field(description="unit as printed: 元, 万元, %, 个, 人 …")
+    text: str = Field(description="the matched source text, e.g. '每人每月100元'")
+    per: str | None = Field(default=None, description="rate context such as 每人每月")
+    span: Span | None = None
+
+
+# --- output records ----------------------------------------------------------------
+
+
+class DocumentMeta(Record):
+    title: str | None = None
+    issuer: str | None = None
+    doc_number: str | None = None
+    date: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$",
+                             json_schema_extra={"format": "date"})
+    region: str | None = None
+    sources: dict[str, Span] = Field(default_factory=dict)
+
+
+class CatalogueItem(Record):
+    id: str
+    seq: int
+    local_addition: bool = False
+    target_group: str | None = None
+    min_age: int | None = None
+    name: str
+    content: str | None = None
+    service_type: str | None = None
+    standard: str | None = None
+    funding: str | None = None
+    lead_units: list[str] = Field(default_factory=list)
+    amounts: list[Quantity] = Field(default_factory=list)
+    flags: list[Flag] = Field(default_factory=list)
+    sources: dict[str, Span] = Field(default_factory=dict)
+
+
+class Task(Record):
+    id: str
+    number: str = Field(description="the item's own marker as an Arabic number string")
+    marker: str = Field(description="the marker as printed, or as inferred")
+    level: int = Field(ge=1)
+    parent: str | None = None
+    path: list[str] = Field(description="numbers from the outermost task down to this one")
+    title: str
+    text: str
+    lead_units: list[str] = Field(default_factory=list)
+    responsible_units: list[str] = Field(default_factory=list)
+    figures: list[Quantity] = Field(default_factory=list)
+    deadline_years: list[int] = Field(default_factory=list)
+    flags: list[Flag] = Field(default_factory=list)
+    sources: dict[str, Span] = Field(default_factory=dict)
+
+
+class SourceInfo(Record):
+    path: str
+    sha256: str
+    format: str
+    encoding: str | None = None
+
+
+class NoticeRecord(Record):
+    schema_version: str = SCHEMA_VERSION
+    notice_id: str
+    source: SourceInfo
+    document: DocumentMeta
+    catalogue: list[CatalogueItem] = Field(default_factory=list)
+    tasks: list[Task] = Field(default_factory=list)
+    warnings: list[NoticeWarning] = Field(default_factory=list)
+
+
+# --- intermediates ------------------------------------------------------------------
+
+
+class SourceDocument(BaseModel):
+    """A read notice: decoded text, before any parsing. Every span points into `text`."""
+
+    path: str
+    sha256: str
+    format: str
+    encoding: str | None
+    text: str
+    warnings: list[NoticeWarning] = Field(default_factory=list)
+
+
+class Cell(BaseModel):
+    text: str
+    span: Span
+
+
+class BlockKind(str, Enum):
+    paragraph = "paragraph"
+    table_row = "table_row"
+
+
+class Block(BaseModel):
+    """One logical line of the notice: a paragraph (wrapped lines rejoined) or a table row."""
+
+    kind: BlockKind
+    text: str
+    span: Span
+    cells: list[Cell] = Field(default_factory=list)
+
+
+class OutlineNode(BaseModel):
+    """A numbered heading of the body with the paragraphs and headings under it."""
+
+    kind: str = Field(description="marker family, e.g. '(一)' or '1.'")
+    number: int
+    marker: str = Field(description="the marker as printed, or as inferred")
+    inferred: bool = False
+    heading: Block
+    heading_text: str = Field(description="the heading line after its marker")
+    body: list[Block] = Field(default_factory=list)
+    children: list[OutlineNode] = Field(default_factory=list)
+
+
+class TableKind(str, Enum):
+    catalogue = "catalogue"  # 基本养老服务清单
+    duties = "duties"  # 职责分工表
+    other = "other"
+
+
+class TablePage(BaseModel):
+    """The rows under one printing of a table's header (a page, in the source's layout)."""
+
+    header: Block
+    fields: list[str | None] = Field(description="field name of each header column")
+    rows: list[Block] = Field(default_factory=list)
+
+
+class Table(BaseModel):
+    kind: TableKind
+    pages: list[TablePage]
+
+
+class RunStatus(str, Enum):
+    success = "success"
+    partial = "partial_success"
+    failure = "failure"
+
+
+class NoticeOutcome(BaseModel):
+    """What happened to one input file in a batch."""
+
+    path: str
+    output: str | None = None
+    status: RunStatus
+    error_code: str | None = None
+    error: str | None = None
+    catalogue_items: int = 0
+    tasks: int = 0
+    warnings: list[str] = Field(default_factory=list)
+
+
+class Located(NamedTuple, Generic[T]):
+    """A value found inside a string, with its character offsets in that string."""
+
+    value: T
+    start: int
+    end: int
