@@ -1,0 +1,561 @@
+"""Responsible units: split a printed unit list, read responsibility clauses.
+
+A spaCy `span_ruler` proposes unit spans over the characters of a list (a
+gazetteer of department names and generic "level + body + suffix" forms); a
+small dynamic programme then tiles each separator-free run with them, so
+units printed without separators (市民政局市教育局) still come apart.
+Vocabulary lives in `pipeline/vocab/units_*.txt`.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal, NamedTuple
+
+import spacy
+from pydantic import BaseModel, ConfigDict, Field
+from spacy.language import Language
+
+from pipeline.model import Located
+
+Role = Literal["lead", "responsible"]
+
+# --- settings ---------------------------------------------------------------------
+
+VOCAB_DIR = Path(__file__).resolve().parent.parent / "vocab"
+SPANS_KEY = "units"
+MAX_UNIT_CHARS = 32  # 市养老服务发展工作领导小组成员单位 is 17; longer spans are prose
+MAX_INNER_BRACKET_CHARS = 8  # (市、区) is inner; a longer bracket is not part of a name
+MAX_LEAD_PHRASE_CHARS = 40
+TILE_CACHE_SIZE = 20_000  # unit names repeat across clauses and notices
+SEPARATORS = "、,，;；/／。|"
+OPENING, CLOSING = "(（[【〔", ")）]】〕"
+BRACKETS = OPENING + CLOSING
+INNER_PUNCT = "“”‘’\"'《》〈〉·•・"
+COLLECTIVE_NOUNS = ("政府", "人民政府")  # what a bare 各县 waits for
+CONNECTORS = "和及"  # between units they are separators, inside a name they are not
+BODY_STOPS = ("局", "委", "厅")  # a generic body never swallows two run-together units
+
+# Kinds of tile: the ruler's labels, then what the tiling adds.
+GAZETTEER, ENTERPRISE, GENERIC, BRANCH, REFERENCE = (
+    "gazetteer", "enterprise", "generic", "branch", "reference")
+PREFIXED = "prefixed"  # a recognised unit behind an unknown name (鹤岗 + 市民政局)
+FALLBACK = "fallback"  # characters no span covers, kept as printed
+KNOWN_KINDS = frozenset({GAZETTEER, ENTERPRISE})  # break ties between equal coverings
+
+_TILE_CACHE: dict[str, tuple[tuple[int, int, str], ...]] = {}  # name -> tiles, see names_to_tiles
+
+
+# --- vocabulary -------------------------------------------------------------------
+
+
+def read_vocab(name: str) -> tuple[str, ...]:
+    """Entries of vocab/units_<name>.txt: one a line, blank lines and `#` comments skipped."""
+    lines = (VOCAB_DIR / f"units_{name}.txt").read_text(encoding="utf-8").splitlines()
+    return tuple(entry for line in lines if (entry := line.split("#", 1)[0].strip()))
+
+
+LEVELS = read_vocab("levels")
+DEPARTMENTS = read_vocab("departments")
+COLLECTIVE = read_vocab("collective")
+SUFFIXES = read_vocab("suffixes")
+BRANCH_SUFFIXES = read_vocab("branch_suffixes")
+REFERENCE_SUFFIXES = read_vocab("reference_suffixes")
+ENTERPRISES = read_vocab("enterprises")
+OTHER_FIELDS = read_vocab("other_fields")
+# `phrase role` lines, role being lead or responsible
+ROLES: dict[str, dict[str, Role]] = {
+    name: dict(line.split() for line in read_vocab(name))  # type: ignore[misc]
+    for name in ("role_phrases", "clause_labels")}
+ROLE_PHRASES, CLAUSE_LABELS = ROLES["role_phrases"], ROLES["clause_labels"]
+
+
+def _alternation(words) -> str:
+    """Longest first, so 按职责分工负责 wins over 负责."""
+    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+
+
+# --- regexes ----------------------------------------------------------------------
+
+_ROLE_RE = re.compile(rf"""
+    (?P<phrase>{_alternation(ROLE_PHRASES)})     # 牵头, 配合, 按职责分工负责 …
+    | 等 (?:有关)? (?:部门|单位)?                  # trailing 等 / 等部门 closes a list
+      (?= [{re.escape(SEPARATORS)}\s)）】] | $ | {_alternation(ROLE_PHRASES)} )
+    | (?:{_alternation(OTHER_FIELDS)}) \s* [:：]   # 完成时限: … is no unit,
+      [^;；。)）】\n]*                             # up to the end of its field
+""", re.VERBOSE)
+
+_LABEL_RE = re.compile(rf"""
+    (?P<label>{_alternation(CLAUSE_LABELS)})     # 责任单位, 牵头部门 …
+    \s* [:：]                                    # half- or full-width colon
+""", re.VERBOSE)
+
+_CLAUSE_START_RE = re.compile(rf"""
+    [(（【]? \s*                                 # usually bracketed, sometimes not
+    (?={_LABEL_RE.pattern})                      # a label with its colon opens it
+""", re.VERBOSE)
+
+_BARE_PREFIX_RE = re.compile(rf"""
+    各? [{''.join(LEVELS)}]{{1,3}} 级?           # 各县, 县, 各县市: a collective waiting for its noun
+""", re.VERBOSE)
+
+_BARE_PREFIX_END_RE = re.compile(rf"""
+    (?<! [^{re.escape(SEPARATORS)}\s:：(（] )    # a piece of its own …
+    {_BARE_PREFIX_RE.pattern} \s* $              # … that is only a prefix: 各县)政府
+""", re.VERBOSE)
+
+_UNIT_END_RE = re.compile(rf"""
+    (?P<reference>{_alternation(REFERENCE_SUFFIXES)}) $   # 有关部门, 成员单位: a group of units
+    | (?:{_alternation(SUFFIXES)}) $                      # 民政局, 办公室, 委员会 …
+""", re.VERBOSE)
+
+_BRANCH_END_RE = re.compile(rf"""
+    总局 .+ 局 $                                          # 国家税务总局 + 鹤岗市税务局
+    | (?:局|公司) .+ (?:{_alternation(BRANCH_SUFFIXES)}) $  # 市税务局 + 第一分局
+""", re.VERBOSE)
+
+_INNER_BRACKET_RE = re.compile(rf"""
+    [(（] [^()（）]{{0,{MAX_INNER_BRACKET_CHARS}}} [)）]   # 各县(市、区)人民政府
+""", re.VERBOSE)
+
+_LEAD_PHRASE_RE = re.compile(rf"""
+    (?: 由 | (?<=[,，;；。:：]) | ^ )            # 由 …, or a clause of its own
+    (?P<units> [^,，;；。:：()（）\s由]{{2,{MAX_LEAD_PHRASE_CHARS}}}? )
+    (?: 共同 | 负责 )? 牵头                       # 由市民政局、市财政局共同牵头
+    (?! 单位 | 部门 )                             # 牵头单位 is a label, not a statement
+""", re.VERBOSE)
+
+_FIRST_LEADS_RE = re.compile(r"""
+    (?: 排在 | 排名 | 排序 | 列在 | 列 | 位列 | 居 )? \s*  # listed / ranked …
+    (?: 第一 | 第1 | 首 ) \s* (?: 位 | 个 | 名 )? \s*     # … first
+    (?: 的 )? \s* (?: 部门 | 单位 )? \s*
+    (?: 为 | 是 )? \s* 牵头                               # … leads
+    | 牵头 (?: 部门 | 单位 ) \s* (?: 为 | 是 ) \s*        # the lead is …
+      (?: 排在 | 排名 | 列在 | 列 )? \s* (?: 第一 | 首 )   # … the first listed
+""", re.VERBOSE)
+
+
+def clean_unit_name(text: str) -> str:
+    """A unit name as printed, without whitespace and inner punctuation.
+
+    >>> clean_unit_name("各县(市、区)人民政府")
+    '各县市区人民政府'
+    >>> clean_unit_name("区地方金融 监管局")
+    '区地方金融监管局'
+    """
+    drop = SEPARATORS + BRACKETS + INNER_PUNCT
+    return "".join(ch for ch in text if not ch.isspace() and ch not in drop)
+
+
+# --- the spaCy pipeline -----------------------------------------------------------
+
+
+def _body() -> dict:
+    # "+", not "{1,n}": spaCy expands {1,n} into optional tokens whose states multiply.
+    return {"TEXT": {"NOT_IN": [*BODY_STOPS, *SEPARATORS]}, "OP": "+"}
+
+
+def _chars(word: str) -> list[dict]:
+    return [{"TEXT": ch} for ch in word]
+
+
+def gazetteer_patterns() -> list[dict]:
+    """Phrase patterns: every department core with each level prefix (or none), and collectives."""
+    names = {level + core for core in DEPARTMENTS for level in ("", *LEVELS)}
+    names |= {clean_unit_name(name) for name in COLLECTIVE}
+    return [{"label": GAZETTEER, "pattern": name} for name in sorted(names)]
+
+
+def generic_patterns() -> list[dict]:
+    """Token patterns: level prefix (各, 市委 …) + body + a unit suffix; branches; enterprises.
+
+    A body is any characters but separators and 局/委/厅, so that a generic span
+    never swallows two run-together units (市民政局市教育局). Patterns end on a
+    suffix's last character only (few patterns keep the matcher fast);
+    `span_kind` then drops what does not end in a whole suffix.
+    """
+    prefix = [{"TEXT": {"IN": [*LEVELS, "各"]}}, {"TEXT": "委", "OP": "?"}]
+    endings = SUFFIXES + REFERENCE_SUFFIXES
+    patterns = [prefix + [_body(), {"TEXT": {"IN": sorted({s[-1] for s in endings})}}]]
+    # A suffix with a body stop inside (委员会, 管委会) spells out its tail from the stop.
+    tails = {s[i:] for s in endings for i, ch in enumerate(s[:-1]) if ch in BODY_STOPS}
+    patterns += [prefix + [_body(), *_chars(tail)] for tail in sorted(tails)]
+    rules = [{"label": GENERIC, "pattern": pattern} for pattern in patterns]
+    # A branch printed after its parent: …总局 + place + …局, …局/…公司 + place + 分局/分公司.
+    branch_ends = sorted({s[-1] for s in BRANCH_SUFFIXES} | {"局"})
+    rules.append({"label": BRANCH, "pattern": [
+        _body(), {"TEXT": {"IN": ["局", "司"]}}, _body(), {"TEXT": {"IN": branch_ends}}]})
+    rules.append({"label": ENTERPRISE, "pattern": [
+        {"TEXT": {"IN": sorted({name[0] for name in ENTERPRISES})}},
+        {"TEXT": {"NOT_IN": list(SEPARATORS)}, "OP": "*"}, *_chars("公司")]})
+    return rules
+
+
+def span_kind(label: str, text: str) -> str | None:
+    """The kind of a ruler span, or None where a coarse token pattern over-matched.
+
+    >>> span_kind(GENERIC, "市精神文明建设办公室"), span_kind(GENERIC, "市直有关部门")
+    ('generic', 'reference')
+    >>> span_kind(GENERIC, "市会议室"), span_kind(BRANCH, "市税务局第一分局")
+    (None, 'branch')
+    """
+    if len(text) > MAX_UNIT_CHARS:
+        return None
+    if label == GENERIC:
+        end = _UNIT_END_RE.search(text)
+        return None if end is None else REFERENCE if end["reference"] else GENERIC
+    if label == BRANCH:
+        return BRANCH if _BRANCH_END_RE.search(text) else None
+    if label == ENTERPRISE:
+        return ENTERPRISE if text.startswith(ENTERPRISES) else None
+    return label
+
+
+@lru_cache(maxsize=1)
+def unit_nlp() -> Language:
+    """The blank Chinese pipeline (one token per character) with the unit ruler, built once."""
+    nlp = spacy.blank("zh")
+    ruler = nlp.add_pipe("span_ruler", config={"spans_key": SPANS_KEY})
+    ruler.add_patterns(gazetteer_patterns() + generic_patterns())
+    return nlp
+
+
+# --- text -> groups of characters that hold one or more units -----------------------
+
+_WS, _SEP, _CUT = 1, 2, 3  # what ends a piece, weakest first
+
+
+class _Piece(NamedTuple):
+    chars: list[int]  # offsets of the characters kept in the name
+    gap: int  # what follows the piece
+
+
+def text_to_pieces(text: str, cut: set[int]) -> list[_Piece]:
+    """Runs of name characters between separators, whitespace and cut phrases."""
+    inner = {i for m in _INNER_BRACKET_RE.finditer(text) for i in range(m.start(), m.end())}
+    pieces: list[_Piece] = []
+    chars: list[int] = []
+
+    def close(gap: int) -> None:
+        nonlocal chars
+        if chars:
+            pieces.append(_Piece(chars, gap))
+            chars = []
+        elif pieces and gap > pieces[-1].gap:
+            pieces[-1] = pieces[-1]._replace(gap=gap)
+
+    for i, ch in enumerate(text):
+        if i in cut:
+            close(_CUT)
+        elif ch in BRACKETS or ch in INNER_PUNCT:
+            continue  # 各县)政府 -> 各县政府
+        elif i in inner and (ch.isspace() or ch in SEPARATORS):
+            continue  # 各县(市、区) keeps its 、 out of the split
+        elif ch.isspace():
+            close(_WS)
+        elif ch in SEPARATORS:
+            close(_SEP)
+        else:
+            chars.append(i)
+    close(_CUT)
+    return pieces
+
+
+def _joins_next(name: str, gap: int, following: str) -> bool:
+    if _BARE_PREFIX_RE.fullmatch(name):
+        return gap <= _SEP  # 各县、区政府 is one collective
+    if gap != _WS or _UNIT_END_RE.search(name):
+        return False
+    # A wrapped line (区地方金融 / 监管局) rejoins, unless a level-led unit follows a nameless one.
+    return name[0] in LEVELS or following[:1] not in LEVELS
+
+
+def pieces_to_groups(text: str, pieces: list[_Piece]) -> list[list[int]]:
+    """Pieces rejoined where a line wrap or a bare collective prefix split a name."""
+    groups: list[list[int]] = []
+    pending: list[int] = []
+    for piece, after in zip(pieces, pieces[1:] + [None]):
+        pending = pending + piece.chars
+        name = "".join(text[i] for i in pending)
+        following = text[after.chars[0]] if after else ""
+        if not after or not _joins_next(name, piece.gap, following):
+            groups.append(pending)
+            pending = []
+    return groups
+
+
+# --- spans -> a tiling ---------------------------------------------------------------
+
+
+def propose_spans(names: list[str]) -> list[list[tuple[int, int, str]]]:
+    """Ruler spans for each name, in name-local offsets (one pipeline call for all names)."""
+    starts, offset = [], 0
+    for name in names:
+        starts.append(offset)
+        offset += len(name) + 1
+    joined = "、".join(names)  # 、 is a body stop, so no span crosses two names
+    spans: list[list[tuple[int, int, str]]] = [[] for _ in names]
+    doc = unit_nlp()(joined)  # keep the Doc alive: its span group needs it
+    for span in doc.spans[SPANS_KEY]:
+        start, end = span.start, span.end  # one token per character: token = char offsets
+        kind = span_kind(span.label_, joined[start:end])
+        k = bisect_right(starts, start) - 1
+        if kind:
+            spans[k].append((start - starts[k], end - starts[k], kind))
+    return spans
+
+
+def best_cover(name: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, str] | None]:
+    """For each position, the span to take there (or None: leave the character uncovered).
+
+    Maximises characters covered, then characters covered by known names, then the
+    number of spans (so 市民政局市教育局 splits rather than staying one generic unit).
+    """
+    n = len(name)
+    by_start: list[list[tuple[int, str]]] = [[] for _ in range(n)]
+    for start, end, kind in spans:
+        by_start[start].append((end, kind))
+    score = [(0, 0, 0)] * (n + 1)
+    step: list[tuple[int, str] | None] = [None] * (n + 1)
+    for i in reversed(range(n)):
+        skipped = score[i + 1]  # a 和/及 left between spans counts as read, not as unknown
+        score[i] = (skipped[0] + 1, *skipped[1:]) if name[i] in CONNECTORS else skipped
+        for end, kind in by_start[i]:
+            known = end - i if kind in KNOWN_KINDS else 0
+            rest = score[end]
+            candidate = (rest[0] + end - i, rest[1] + known, rest[2] + 1)
+            if candidate > score[i]:
+                score[i], step[i] = candidate, (end, kind)
+    return step
+
+
+def tile_name(name: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Tiles (start, end, kind) of one name: chosen spans and the fallback runs between them."""
+    step, tiles, i = best_cover(name, spans), [], 0
+    while i < len(name):
+        end, kind = step[i] or (i + 1, FALLBACK)
+        if kind == FALLBACK and tiles and tiles[-1][2] == FALLBACK:
+            tiles[-1] = (tiles[-1][0], end, FALLBACK)  # uncovered characters form one run
+        else:
+            tiles.append((i, end, kind))
+        i = end
+    return _tidy_fallbacks(name, tiles)
+
+
+def _tidy_fallbacks(name: str, tiles: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Drop 和/及 left between units; a leading place name joins the unit it heads."""
+    tidy = []
+    for start, end, kind in tiles:
+        if kind == FALLBACK:
+            while start < end and name[start] in CONNECTORS:
+                start += 1
+            while end > start and name[end - 1] in CONNECTORS:
+                end -= 1
+        if start < end:
+            tidy.append((start, end, kind))
+    if (len(tidy) > 1 and tidy[0][2] == FALLBACK and tidy[0][1] == tidy[1][0]
+            and not _UNIT_END_RE.search(name[:tidy[0][1]])):
+        tidy[:2] = [(0, tidy[1][1], PREFIXED)]  # 鹤岗 + 市民政局; not 龙煤鹤公司 + 市财政局
+    return tidy
+
+
+# --- public: unit lists ------------------------------------------------------------
+
+
+class UnitSpan(NamedTuple):
+    """One unit of a list: cleaned name, offsets in the input, and how it was recognised."""
+
+    name: str
+    start: int
+    end: int
+    kind: str
+
+
+class _Mark(NamedTuple):
+    """Text that is never part of a name: a clause label or a role phrase."""
+
+    start: int
+    end: int
+    role: Role | None  # None for a bare 等
+    is_label: bool
+
+
+def _cut_marks(text: str) -> list[_Mark]:
+    labels = [_Mark(m.start(), m.end(), CLAUSE_LABELS[m["label"]], True)
+              for m in _LABEL_RE.finditer(text)]
+    in_label = {i for mark in labels for i in range(mark.start, mark.end)}
+    roles = [_Mark(m.start(), m.end(), ROLE_PHRASES.get(m["phrase"] or ""), False)
+             for m in _ROLE_RE.finditer(text) if m.start() not in in_label]
+    return sorted(labels + roles)
+
+
+def names_to_tiles(names: list[str]) -> list[tuple[tuple[int, int, str], ...]]:
+    """Tiles of each name; names seen before come from a cache, the rest share one nlp call."""
+    found = {name: _TILE_CACHE.get(name) for name in names}  # local: another thread may clear
+    missing = [name for name, tiles in found.items() if tiles is None]
+    if missing:
+        if len(_TILE_CACHE) > TILE_CACHE_SIZE:
+            _TILE_CACHE.clear()
+        for name, spans in zip(missing, propose_spans(missing)):
+            found[name] = _TILE_CACHE[name] = tuple(tile_name(name, spans))
+    return [found[name] for name in names]
+
+
+def _tile(text: str, marks: list[_Mark]) -> list[UnitSpan]:
+    cut = {i for mark in marks for i in range(mark.start, mark.end)}
+    groups = pieces_to_groups(text, text_to_pieces(text, cut))
+    names = ["".join(text[i] for i in group) for group in groups]
+    return [UnitSpan(name[start:end], group[start], group[end - 1] + 1, kind)
+            for group, name, tiles in zip(groups, names, names_to_tiles(names))
+            for start, end, kind in tiles]
+
+
+def tile_units(text: str) -> list[UnitSpan]:
+    """The units of a printed list with their kinds; `fallback` ones are worth a flag.
+
+    >>> [(u.name, u.kind) for u in tile_units("市财政局自然资源市住房和城乡建设局")]
+    [('市财政局', 'gazetteer'), ('自然资源', 'fallback'), ('市住房和城乡建设局', 'gazetteer')]
+    """
+    return _tile(text, _cut_marks(text))
+
+
+def split_units(text: str) -> list[Located[str]]:
+    """Split a printed unit list into cleaned unit names, in order.
+
+    >>> [u.value for u in split_units("市民政局市营商局市残联,县、区政府")]
+    ['市民政局', '市营商局', '市残联', '县区政府']
+    >>> [u.value for u in split_units("区委政法委 区民政局 区地方金融 监管局")]
+    ['区委政法委', '区民政局', '区地方金融监管局']
+    >>> split_units("市财政局发展改革委")
+    [Located(value='市财政局', start=0, end=4), Located(value='发展改革委', start=4, end=9)]
+    """
+    return [Located(unit.name, unit.start, unit.end) for unit in tile_units(text)]
+
+
+# --- public: responsibility clauses -----------------------------------------------
+
+
+class Responsibility(BaseModel):
+    """Who leads and who shares a task; offsets point into the parsed text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    lead: list[Located[str]] = Field(default_factory=list)
+    responsible: list[Located[str]] = Field(default_factory=list)
+    unrecognised: list[Located[str]] = Field(
+        default_factory=list, description="units kept as printed (no known form): flag them")
+
+    def shifted(self, offset: int) -> Responsibility:
+        move = lambda units: [Located(u.value, u.start + offset, u.end + offset) for u in units]
+        return Responsibility(lead=move(self.lead), responsible=move(self.responsible),
+                              unrecognised=move(self.unrecognised))
+
+
+def _role_of(unit: UnitSpan, marks: list[_Mark]) -> Role:
+    """The role its section's label gives, unless the next role phrase says 牵头."""
+    section: Role = "responsible"
+    for mark in marks:
+        if mark.end <= unit.start and mark.is_label:
+            section = mark.role or section
+        elif mark.start >= unit.end and (mark.is_label or mark.role):
+            return "lead" if mark.role == "lead" and not mark.is_label else section
+    return section
+
+
+def parse_responsibility(text: str) -> Responsibility:
+    """Lead and responsible units of a responsibility clause's content.
+
+    >>> r = parse_responsibility("市民政局牵头,市财政局、市人社局配合")
+    >>> [u.value for u in r.lead], [u.value for u in r.responsible]
+    (['市民政局'], ['市财政局', '市人社局'])
+    >>> r = parse_responsibility("牵头单位:市民政局;责任单位:市财政局、市民政局")
+    >>> [u.value for u in r.lead], [u.value for u in r.responsible]
+    (['市民政局'], ['市财政局'])
+    """
+    marks = _cut_marks(text)
+    lead, responsible, unrecognised = [], [], []
+    for unit in _tile(text, marks):
+        located = Located(unit.name, unit.start, unit.end)
+        (lead if _role_of(unit, marks) == "lead" else responsible).append(located)
+        if unit.kind == FALLBACK:
+            unrecognised.append(located)
+    lead = _unique(lead)
+    names = {unit.value for unit in lead}
+    responsible = _unique([unit for unit in responsible if unit.value not in names])
+    return Responsibility(lead=lead, responsible=responsible, unrecognised=unrecognised)
+
+
+def _unique(units: list[Located[str]]) -> list[Located[str]]:
+    seen: set[str] = set()
+    return [u for u in units if not (u.value in seen or seen.add(u.value))]
+
+
+def _closes_inner_bracket(text: str, content_start: int, i: int) -> bool:
+    """各县)政府: the bracket after a bare county prefix belongs to the name, not the clause."""
+    return (text.startswith(COLLECTIVE_NOUNS, i + 1)
+            and _BARE_PREFIX_END_RE.search(text, content_start, i) is not None)
+
+
+def _clause_end(text: str, content_start: int, bracketed: bool) -> tuple[int, int]:
+    """(end of content, end of clause): the closing bracket, a sentence end, or the text end."""
+    depth = 0
+    for i in range(content_start, len(text)):
+        ch = text[i]
+        if ch in "。\n":
+            return i, i
+        if ch in OPENING:
+            depth += 1
+        elif ch in CLOSING and depth:
+            depth -= 1
+        elif ch in CLOSING and not _closes_inner_bracket(text, content_start, i):
+            return i, i + 1 if bracketed else i
+    return len(text), len(text)  # an unclosed clause runs to the end: 各县、区政府<end>
+
+
+def find_responsibility_clauses(text: str) -> list[Located[Responsibility]]:
+    """Responsibility clauses in a paragraph; unit offsets point into the paragraph.
+
+    >>> [(c.start, c.end) for c in find_responsibility_clauses("修订完善。(责任单位:市民政局)")]
+    [(5, 16)]
+    >>> find_responsibility_clauses("(责任单位:市民政局、各县)政府")[0].value.responsible[-1].value
+    '各县政府'
+    """
+    clauses, position = [], 0
+    for m in _CLAUSE_START_RE.finditer(text):
+        if m.start() < position:
+            continue  # a second label inside the same clause
+        bracketed = text[m.start()] in OPENING
+        content_end, position = _clause_end(text, m.end(), bracketed)
+        parsed = parse_responsibility(text[m.end():content_end]).shifted(m.end())
+        clauses.append(Located(parsed, m.start(), position))
+    return clauses
+
+
+def find_lead_phrases(text: str) -> list[Located[str]]:
+    """Units a sentence names as leading (由…牵头), when every one is a real unit name.
+
+    >>> find_lead_phrases("由市民政局牵头组织修订完善")
+    [Located(value='市民政局', start=1, end=5)]
+    >>> find_lead_phrases("探索实施由卫健部门牵头的计划生育特殊困难家庭老年护理补贴制度")
+    []
+    """
+    found = []
+    for m in _LEAD_PHRASE_RE.finditer(text):
+        units = tile_units(m["units"])
+        if units and all(unit.kind not in (FALLBACK, REFERENCE) for unit in units):
+            offset = m.start("units")
+            found += [Located(u.name, u.start + offset, u.end + offset) for u in units]
+    return found
+
+
+def states_first_listed_leads(text: str) -> bool:
+    """Whether the notice says the first listed unit leads.
+
+    >>> states_first_listed_leads("排在第一位的部门为牵头部门")
+    True
+    >>> states_first_listed_leads("市民政局牵头,市财政局配合")
+    False
+    """
+    return _FIRST_LEADS_RE.search(text) is not None
