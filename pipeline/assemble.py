@@ -1,0 +1,66 @@
+"""Read source to one validated-ready `NoticeRecord`: the stages in data-flow order."""
+from __future__ import annotations
+
+import regex
+
+from pipeline.extract.units import states_first_listed_leads
+from pipeline.metadata import blocks_to_metadata
+from pipeline.model import (CatalogueItem, NoticeRecord, SourceDocument, SourceInfo, TableKind,
+                            Task, NoticeWarning)
+from pipeline.outline import blocks_to_outline
+from pipeline.parse.catalogue_table import rows_to_items, table_to_rows
+from pipeline.parse.duty_table import duty_table_to_drafts
+from pipeline.parse.task_list import drafts_to_tasks, node_to_draft, outline_to_task_roots
+from pipeline.segment import blocks_to_tables, text_to_blocks
+from pipeline.spans import LineIndex
+
+# How many hex digits of the source's SHA-256 name a notice.
+NOTICE_ID_DIGITS = 16
+
+# "附件:某市基本养老服务清单": the notice says its catalogue is attached.
+_ANNOUNCED_CATALOGUE = regex.compile(r"附\s*件\s*\d?\s*[::]?[^\n]{0,40}?服务清单")
+
+
+def extract_notice(document: SourceDocument) -> NoticeRecord:
+    """Every stage from decoded text to the notice's record (not yet schema-checked)."""
+    notice_id = document.sha256[:NOTICE_ID_DIGITS]
+    lines = LineIndex(document.text)
+    blocks = text_to_blocks(document.text)
+    tables = blocks_to_tables(blocks)
+    catalogue = _catalogue(tables, notice_id, lines)
+    tasks = _tasks(blocks, tables, notice_id, lines, document.text)
+    warnings = list(document.warnings) + _warnings(document.text, catalogue, tasks, lines)
+    source = SourceInfo(path=document.path, sha256=document.sha256, format=document.format,
+                        encoding=document.encoding)
+    return NoticeRecord(notice_id=notice_id, source=source, document=blocks_to_metadata(blocks),
+                        catalogue=catalogue, tasks=tasks, warnings=warnings)
+
+
+def _catalogue(tables, notice_id: str, lines: LineIndex) -> list[CatalogueItem]:
+    rows = [row for table in tables if table.kind is TableKind.catalogue
+            for row in table_to_rows(table)]
+    return rows_to_items(rows, notice_id, lines)
+
+
+def _tasks(blocks, tables, notice_id: str, lines: LineIndex, text: str) -> list[Task]:
+    drafts = [node_to_draft(node, 1, lines) for node in outline_to_task_roots(blocks_to_outline(blocks))]
+    for table in tables:
+        if table.kind is TableKind.duties:
+            drafts += duty_table_to_drafts(table)
+    drafts.sort(key=lambda draft: draft.title_span.start)
+    return drafts_to_tasks(drafts, notice_id, lines, states_first_listed_leads(text))
+
+
+def _warnings(text: str, catalogue: list[CatalogueItem], tasks: list[Task],
+              lines: LineIndex) -> list[NoticeWarning]:
+    warnings = []
+    announced = _ANNOUNCED_CATALOGUE.search(text)
+    if announced and not catalogue:
+        warnings.append(NoticeWarning(code="catalogue_missing",
+                                 message="the notice announces a service catalogue as an "
+                                         "attachment, but its rows are not in the file",
+                                 span=lines.span(announced.start(), announced.end())))
+    if not catalogue and not tasks:
+        warnings.append(NoticeWarning(code="nothing_extracted",
+                                 message="no service catalogue and no key tasks were found"))
+    return warnings

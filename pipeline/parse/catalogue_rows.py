@@ -1,0 +1,156 @@
+"""Table rows to catalogue rows: put each cell back in its column.
+
+Text renderings of the 基本养老服务清单 lose the grid: the merged 服务对象 cell
+prints on one row only, the 序号 sits in its own cell or before the name,
+empty cells vanish so later columns slide left. Rows are therefore aligned
+by anchors (the 序号, the service-type words, the unit list at the end)
+rather than by the header's positions.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+import regex
+from pydantic import BaseModel, Field
+
+from pipeline.model import Block, Cell, Flag, Span
+from pipeline.normalise import squash
+
+# The 序号 may stand in one of the first few cells (after the 服务对象 cell).
+MAX_SEQ_CELL = 2
+# A cell holding more than this many characters is prose, never a unit list.
+MAX_UNIT_CELL_CHARS = 80
+
+_SEQ_ALONE = regex.compile(r"^(?P<star>\*?)\s*(?P<seq>\d{1,3})\s*(?P<star2>\*?)$")
+_SEQ_AND_NAME = regex.compile(
+    r"""^(?P<star>\*?)\s*(?P<seq>\d{1,3})   # optional local-addition star, then the 序号
+        [\s.、]+                             # a space or a list mark
+        (?P<name>\D.*)$                      # the service name""",
+    regex.VERBOSE,
+)
+# Funding cells talk about money sources; used to tell 支出责任 from 服务标准.
+_FUNDING_WORDS = regex.compile(r"资金|支出|财政|承担|补助|基金|经费|负责")
+
+
+@lru_cache(maxsize=1)
+def service_types() -> frozenset[str]:
+    path = resources.files("pipeline") / "vocab" / "service_types.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+class CatalogueRow(BaseModel):
+    """One catalogue row with its cells assigned to columns; group not yet resolved."""
+
+    block: Block
+    label: Cell | None = None  # the 服务对象 cell as printed on this row
+    seq: int | None = None
+    local_addition: bool = False
+    name: Cell
+    content: Cell | None = None
+    service_type: Cell | None = None
+    standard: Cell | None = None
+    funding: Cell | None = None
+    lead: Cell | None = None
+    flags: list[Flag] = Field(default_factory=list)
+
+
+def row_to_catalogue_row(block: Block, fields: list[str | None]) -> CatalogueRow | None:
+    """Assign one row's cells to columns; None when the row holds no service item."""
+    cells = list(block.cells)
+    while cells and not cells[-1].text:
+        cells.pop()
+    if len(cells) < 2:
+        return None
+    seq_at, seq, star, name = _find_seq_and_name(cells)
+    flags: list[Flag] = []
+    if seq_at is None:  # the 序号 was lost: the first cell is the 服务对象 column
+        if len(cells) < 3 or not cells[1].text:
+            return None
+        label_cells, name, rest = cells[:1], cells[1], cells[2:]
+        flags.append(Flag(code="seq_inferred", field="seq",
+                          reason="the row printed no 序号; it was taken from the sequence"))
+    else:
+        label_cells = cells[:seq_at]
+        rest = cells[seq_at + 1:]
+        if name is None:
+            if not rest:
+                return None
+            name, rest = rest[0], rest[1:]
+    row = CatalogueRow(block=block, seq=seq, local_addition=star, name=name, flags=flags,
+                       label=_join_cells(label_cells))
+    _assign_tail(row, rest, fields)
+    return row
+
+
+def _find_seq_and_name(cells: list[Cell]) -> tuple[int | None, int | None, bool, Cell | None]:
+    """Where the 序号 stands: a cell of its own first, else a cell '3 职工基本医疗保险'."""
+    window = cells[: MAX_SEQ_CELL + 1]
+    for index, cell in enumerate(window):
+        match = _SEQ_ALONE.match(cell.text)
+        if match:
+            star = bool(match.group("star") or match.group("star2"))
+            return index, int(match.group("seq")), star, None
+    for index, cell in enumerate(window):
+        match = _SEQ_AND_NAME.match(cell.text)
+        if match:
+            offset = match.start("name")
+            name = Cell(text=match.group("name").strip(), span=_sub_span(cell.span, offset))
+            return index, int(match.group("seq")), bool(match.group("star")), name
+    return None, None, False, None
+
+
+def _sub_span(span: Span, offset: int) -> Span:
+    return Span(line=span.line, end_line=span.end_line, start=span.start + offset, end=span.end)
+
+
+def _join_cells(cells: list[Cell]) -> Cell | None:
+    cells = [cell for cell in cells if cell.text]
+    if not cells:
+        return None
+    span = Span(line=cells[0].span.line, end_line=cells[-1].span.end_line,
+                start=cells[0].span.start, end=cells[-1].span.end)
+    return Cell(text=" ".join(cell.text for cell in cells), span=span)
+
+
+def _assign_tail(row: CatalogueRow, rest: list[Cell], fields: list[str | None]) -> None:
+    """Content first, units last, the service type by its words, the rest in header order."""
+    if "lead_units" in fields and rest and _looks_like_units(rest[-1].text):
+        row.lead, rest = rest[-1], rest[:-1]
+    typed = [cell for cell in rest if squash(cell.text) in service_types()]
+    if typed:
+        row.service_type = typed[0]
+        rest = [cell for cell in rest if cell is not typed[0]]
+    elif "service_type" in fields:
+        row.flags.append(Flag(code="field_missing", field="service_type",
+                              reason="the header has a 服务类型 column but the row has no type"))
+    rest = [cell for cell in rest if cell.text]
+    if rest:
+        row.content, rest = rest[0], rest[1:]
+    _assign_standard_and_funding(row, rest, fields)
+
+
+def _assign_standard_and_funding(row: CatalogueRow, rest: list[Cell],
+                                 fields: list[str | None]) -> None:
+    wanted = [field for field in ("standard", "funding") if field in fields]
+    if len(rest) == len(wanted):
+        for field, cell in zip(wanted, rest):
+            setattr(row, field, cell)
+        return
+    if len(rest) == 1 and len(wanted) == 2:  # one column slid away: tell which by its words
+        field = "funding" if _FUNDING_WORDS.search(rest[0].text) else "standard"
+        setattr(row, field, rest[0])
+        missing = "standard" if field == "funding" else "funding"
+        row.flags.append(Flag(code="column_slide_repaired", field=missing,
+                              reason=f"the row has one cell for two columns; it read as {field}"))
+        return
+    if rest and row.content is not None:  # unexpected extra cells: keep their text in content
+        row.content = _join_cells([row.content, *rest])
+        row.flags.append(Flag(code="column_slide_repaired", field="content",
+                              reason="extra cells were joined into the content"))
+
+
+def _looks_like_units(text: str) -> bool:
+    flat = squash(text)
+    return 0 < len(flat) <= MAX_UNIT_CELL_CHARS and "。" not in flat

@@ -1,0 +1,82 @@
+"""A catalogue table (基本养老服务清单) to `CatalogueItem` records."""
+from __future__ import annotations
+
+from pipeline.extract.quantities import find_amounts, min_age
+from pipeline.extract.units import split_units
+from pipeline.model import CatalogueItem, Cell, Flag, Quantity, Span, Table
+from pipeline.normalise import squash
+from pipeline.parse.catalogue_rows import CatalogueRow, row_to_catalogue_row
+from pipeline.parse.target_groups import resolve_target_groups
+from pipeline.spans import LineIndex
+
+
+def table_to_rows(table: Table) -> list[CatalogueRow]:
+    """Every row of every page that holds a service item, with its 序号 filled in."""
+    rows: list[CatalogueRow] = []
+    for page in table.pages:
+        for block in page.rows:
+            row = row_to_catalogue_row(block, page.fields)
+            if row is not None:
+                rows.append(row)
+    previous = 0
+    for row in rows:
+        if row.seq is None:
+            row.seq = previous + 1
+        previous = row.seq
+    return rows
+
+
+def rows_to_items(rows: list[CatalogueRow], notice_id: str, lines: LineIndex) -> list[CatalogueItem]:
+    groups = resolve_target_groups(rows)
+    items: list[CatalogueItem] = []
+    seen: set[str] = set()
+    for row, (group, group_cell) in zip(rows, groups):
+        item_id = _unique(f"{notice_id}/catalogue/{row.seq}", seen)
+        items.append(_row_to_item(row, group, group_cell, item_id, lines))
+    return items
+
+
+def _unique(candidate: str, seen: set[str]) -> str:
+    item_id, copy = candidate, 1
+    while item_id in seen:
+        copy += 1
+        item_id = f"{candidate}-{copy}"
+    seen.add(item_id)
+    return item_id
+
+
+def _row_to_item(row: CatalogueRow, group: str | None, group_cell: Cell | None,
+                 item_id: str, lines: LineIndex) -> CatalogueItem:
+    sources: dict[str, Span] = {"row": row.block.span, "name": row.name.span}
+    if group_cell is not None:
+        sources["target_group"] = group_cell.span
+    values: dict[str, str | None] = {}
+    for field in ("content", "service_type", "standard", "funding"):
+        cell: Cell | None = getattr(row, field)
+        values[field] = cell.text if cell else None
+        if cell:
+            sources[field] = cell.span
+    lead_units: list[str] = []
+    if row.lead is not None:
+        sources["lead_units"] = row.lead.span
+        lead_units = [unit.value for unit in split_units(row.lead.text)]
+    return CatalogueItem(
+        id=item_id, seq=row.seq, local_addition=row.local_addition,
+        target_group=group, min_age=min_age(group) if group else None,
+        name=squash(row.name.text).lstrip("*"),
+        content=values["content"], service_type=squash(values["service_type"] or "") or None,
+        standard=values["standard"], funding=values["funding"],
+        lead_units=lead_units, amounts=_amounts(row, lines), flags=row.flags, sources=sources,
+    )
+
+
+def _amounts(row: CatalogueRow, lines: LineIndex) -> list[Quantity]:
+    """Money figures of the content and standard cells, in order, each with its span."""
+    amounts: list[Quantity] = []
+    for cell in (row.content, row.standard):
+        if cell is None:
+            continue
+        for found in find_amounts(cell.text):
+            span = lines.span(cell.span.start + found.start, cell.span.start + found.end)
+            amounts.append(found.value.model_copy(update={"span": span}))
+    return amounts

@@ -1,0 +1,94 @@
+"""A 职责分工表 (task/lead unit/responsible unit table) to task drafts.
+
+Group rows carry a 一、 marker and span the table (a text layout may print
+the heading twice, or split it over cells); item rows carry 1、 or 1. in the
+task cell, or in a cell of their own.
+"""
+from __future__ import annotations
+
+from pipeline.extract.units import split_units
+from pipeline.markers import MarkerKind, parse_marker
+from pipeline.model import Block, Cell, Table
+from pipeline.normalise import squash
+from pipeline.parse.task_list import TaskDraft
+from pipeline.spans import Assembly, cover
+
+_CONTINUATION_JUNK = "-–—、,,;;:: "
+
+
+def duty_table_to_drafts(table: Table) -> list[TaskDraft]:
+    """Level-1 drafts in row order, items nested under the group row above them."""
+    drafts: list[TaskDraft] = []
+    group: TaskDraft | None = None
+    for page in table.pages:
+        for block in page.rows:
+            draft = _row_to_draft(block, page.fields)
+            if draft is None:
+                continue
+            if parse_marker(draft.marker).kind is MarkerKind.cn_dun:
+                group = draft
+                drafts.append(draft)
+            elif group is not None:
+                draft.level = 2
+                group.children.append(draft)
+            else:
+                drafts.append(draft)
+    return drafts
+
+
+def _row_to_draft(block: Block, fields: list[str | None]) -> TaskDraft | None:
+    cells = block.cells
+    filled = [cell for cell in cells if cell.text]
+    if not filled:
+        return None
+    marker = parse_marker(filled[0].text)
+    if marker is None:
+        return None
+    if marker.kind is MarkerKind.cn_dun:
+        return _group_draft(filled, marker.text, marker.number)
+    by_field = {field: cells[i] for i, field in enumerate(fields) if field and i < len(cells)}
+    title_cell = filled[0]
+    title_text = title_cell.text[marker.end:].strip()
+    if not title_text and len(filled) > 1:
+        title_cell = filled[1]
+        title_text = title_cell.text
+    content = by_field.get("content")
+    if content is title_cell:
+        content = None
+    pieces = [(title_text, title_cell.span.start + title_cell.text.find(title_text))]
+    if content is not None and content.text:
+        pieces.append((content.text, content.span.start))
+    draft = TaskDraft(number=marker.number, marker=marker.text, title=squash(title_text),
+                      title_span=title_cell.span, own_text=Assembly(pieces).text,
+                      text_pieces=pieces)
+    _read_unit_columns(draft, by_field)
+    return draft
+
+
+def _group_draft(filled: list[Cell], marker: str, number: int) -> TaskDraft:
+    """A group heading, printed whole in one cell or split over several."""
+    repeats = [cell for cell in filled if cell.text.startswith(marker)]
+    if len(repeats) > 1:
+        text = max((cell.text for cell in repeats), key=len)
+        used = [max(repeats, key=lambda cell: len(cell.text))]
+    else:
+        parts = [filled[0].text] + [cell.text.lstrip(_CONTINUATION_JUNK) for cell in filled[1:]]
+        text, used = "".join(parts), filled
+    title = squash(text[len(marker):].lstrip("、. "))
+    span = cover([cell.span for cell in used])
+    return TaskDraft(number=number, marker=marker, title=title, title_span=span,
+                     own_text=title, text_pieces=[(title, span.start)])
+
+
+def _read_unit_columns(draft: TaskDraft, by_field: dict[str, Cell]) -> None:
+    lead_cell, responsible_cell = by_field.get("lead_units"), by_field.get("responsible_units")
+    spans = []
+    if lead_cell is not None and lead_cell.text:
+        draft.lead = [unit.value for unit in split_units(lead_cell.text)]
+        spans.append(lead_cell.span)
+    if responsible_cell is not None and responsible_cell.text:
+        draft.responsible = [unit.value for unit in split_units(responsible_cell.text)
+                             if unit.value not in draft.lead]
+        spans.append(responsible_cell.span)
+    if spans:
+        draft.units_span = cover(spans)

@@ -1,0 +1,154 @@
+"""Give every catalogue row its 服务对象, the merged cell that a text layout printed once.
+
+A merged cell's label lands on one row of its span, sometimes split over
+several rows, sometimes printed again at the top of a page, sometimes one row
+off. The rules, for the family of layouts:
+
+- label fragments that do not end a noun phrase (``60 周岁及以上`` … ``老年人``)
+  are joined; a bare ``老年人`` continues the label above it;
+- a label cell that also holds item names (a layout that ran cells together)
+  loses those names; a garbled label is re-read from the row's own text;
+- rows above the first label belong to it; other unlabelled rows carry the
+  label above them down, except in a table whose labels are vertically
+  centred (its first row has none), where a row may belong to the label below
+  when its text fits that label better;
+- a labelled row whose text clearly fits the group above it (an age below
+  the label's minimum age, the words of the group above) stays with that
+  group: the label was printed one row early.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+import regex
+
+from pipeline.extract.quantities import min_age
+from pipeline.model import Cell, Flag
+from pipeline.normalise import squash
+from pipeline.parse.catalogue_rows import CatalogueRow
+
+# A label's evidence must beat the printed label's by this much to move a row.
+REASSIGN_MARGIN = 0.5
+
+# A complete 服务对象 label ends with a person or household noun, or a full stop.
+_COMPLETE_LABEL = regex.compile(r"(人|对象|家庭|老人|群体|人员|者|户|遗属|等)[。;]?$|[。;]$")
+_BARE_HEAD = regex.compile(r"^(的)?(老年人|老人)$")
+# A label read off a broken font: Latin letters mixed into Chinese, or single
+# characters separated by spaces.
+_GARBLED = regex.compile(r"[A-Za-z]|(?:\p{Han}\s){3,}")
+# A target-group phrase stated in the row's own text, for re-reading a garbled label.
+_GROUP_PHRASE = regex.compile(r"\d{2,3}\s*周岁(?:及以上|以上)(?:的)?老年人")
+_AGE = regex.compile(r"(\d{2,3})\s*(?:周岁|岁)")
+
+
+@lru_cache(maxsize=1)
+def _stop_bigrams() -> frozenset[str]:
+    path = resources.files("pipeline") / "vocab" / "target_group_stop_bigrams.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def resolve_target_groups(rows: list[CatalogueRow]) -> list[tuple[str | None, Cell | None]]:
+    """The group of each row, with the label cell it was read from."""
+    labels = _row_labels(rows)
+    positions = [index for index, label in enumerate(labels) if label is not None]
+    if not positions:
+        return [(None, None)] * len(rows)
+    centred = positions[0] > 0
+    groups: list[tuple[str | None, Cell | None]] = []
+    current = labels[positions[0]]
+    for index, row in enumerate(rows):
+        label = labels[index]
+        if label is not None and index > positions[0]:
+            previous = groups[-1][0]
+            if previous and _fits_better(row, previous, label[0]):
+                row.flags.append(_flag("target_group_reassigned",
+                                       f"the label “{label[0]}” printed on this row belongs "
+                                       f"to the rows below; the row's text fits “{previous}”"))
+                groups.append(groups[-1])
+                current = label
+                continue
+            current = label
+        elif label is None:
+            following = next((labels[p] for p in positions if p > index), None)
+            if index < positions[0]:
+                current = labels[positions[0]]
+            elif centred and following and _score(row, following[0]) > _score(row, current[0]):
+                row.flags.append(_flag("target_group_reassigned",
+                                       f"centred labels: the row fits “{following[0]}” below"))
+                groups.append(following)
+                continue
+            row.flags.append(_flag("target_group_carried",
+                                   "the merged 服务对象 cell was carried to this row"))
+        groups.append(current)
+    return groups
+
+
+def _flag(code: str, reason: str) -> Flag:
+    return Flag(code=code, field="target_group", reason=reason)
+
+
+def _row_labels(rows: list[CatalogueRow]) -> list[tuple[str, Cell] | None]:
+    """Per row, its own label after cleaning and joining fragments."""
+    names = [squash(row.name.text) for row in rows]
+    labels: list[tuple[str, Cell] | None] = []
+    for row in rows:
+        labels.append(_clean_label(row, names) if row.label else None)
+    last = None
+    for index, label in enumerate(labels):
+        if label is None:
+            continue
+        text, cell = label
+        if last is not None and _BARE_HEAD.match(text):
+            if not _COMPLETE_LABEL.search(labels[last][0]):
+                labels[last] = (labels[last][0] + text, labels[last][1])
+            labels[index] = None
+            continue
+        if last is not None and not _COMPLETE_LABEL.search(labels[last][0]):
+            labels[last] = (labels[last][0] + text, labels[last][1])
+            labels[index] = None
+            continue
+        last = index
+    return labels
+
+
+def _clean_label(row: CatalogueRow, names: list[str]) -> tuple[str, Cell] | None:
+    raw = row.label.text
+    text = squash(raw)
+    for name in names:  # a layout that ran "3 就医便利服务" into the label cell
+        if name and name in text:
+            text = regex.sub(r"\*?\d{1,3}" + regex.escape(name), "", text)
+    if _GARBLED.search(raw) and not _GROUP_PHRASE.search(text):
+        stated = _GROUP_PHRASE.search(squash(_row_text(row)))
+        row.flags.append(_flag("target_group_inferred",
+                               f"the label “{raw}” is garbled; read from the row's text"))
+        return (squash(stated.group()), row.label) if stated else None
+    return (text, row.label) if text else None
+
+
+def _row_text(row: CatalogueRow) -> str:
+    return row.name.text + " " + (row.content.text if row.content else "")
+
+
+def _fits_better(row: CatalogueRow, above: str, printed: str) -> bool:
+    above_score = _score(row, above)
+    return above_score > 0 and above_score - _score(row, printed) >= REASSIGN_MARGIN
+
+
+def _score(row: CatalogueRow, label: str) -> float:
+    """How well the row's name and content fit a label: shared words, plus age agreement."""
+    text = squash(_row_text(row))
+    bigrams = {label[i:i + 2] for i in range(len(label) - 1)} - _stop_bigrams()
+    bigrams = {b for b in bigrams if all("\u4e00" <= ch <= "\u9fff" for ch in b)}
+    shared = sum(1 for bigram in bigrams if bigram in text) / len(bigrams) if bigrams else 0.0
+    return shared + _age_agreement(text, label)
+
+
+def _age_agreement(text: str, label: str) -> float:
+    """+1 when the row's first stated age meets the label's minimum, -1 when below it."""
+    label_age = min_age(label)
+    stated = _AGE.search(text)
+    if label_age is None or stated is None:
+        return 0.0
+    return 1.0 if int(stated.group(1)) >= label_age else -1.0

@@ -1,0 +1,150 @@
+"""Lines to blocks, and blocks to tables: where the notice's rows and paragraphs are.
+
+A text rendering of a table comes in three shapes: cells separated by `|`,
+by tabs, or aligned with runs of spaces. All three become `Block`s of kind
+`table_row` with their cells; tables that a page break split (the header
+printed again) are joined back into one `Table`.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+
+import regex
+
+from pipeline.model import Block, BlockKind, Cell, Span, Table, TableKind, TablePage
+from pipeline.normalise import fold_width, squash
+
+# Rows aligned with spaces need at least this many cells to count as a table row.
+MIN_ALIGNED_CELLS = 3
+# A line this short between table rows is page furniture (page number, caption), not prose.
+MAX_FURNITURE_CHARS = 20
+
+_ALIGNED_GAP = regex.compile(r" {2,}")
+
+
+@lru_cache(maxsize=1)
+def header_vocabulary() -> dict[str, list[str]]:
+    """Header words per column field, from `vocab/table_headers.json`.
+
+    A header cell names a field when its text (whitespace removed) is one of
+    the field's words, or ends with one of two or more characters.
+    """
+    path = resources.files("pipeline") / "vocab" / "table_headers.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def text_to_blocks(text: str) -> list[Block]:
+    """One block per non-blank line; lines shaped like table rows carry their cells."""
+    blocks: list[Block] = []
+    offset = 0
+    in_aligned_table = False
+    for number, line in enumerate(text.split("\n"), start=1):
+        folded = fold_width(line)
+        if folded.strip():
+            span = Span(line=number, end_line=number, start=offset, end=offset + len(line))
+            block, in_aligned_table = _line_to_block(folded, span, in_aligned_table)
+            blocks.append(block)
+        offset += len(line) + 1
+    return blocks
+
+
+def _line_to_block(line: str, span: Span, in_aligned_table: bool) -> tuple[Block, bool]:
+    """Classify one line; returns the block and whether a space-aligned table goes on."""
+    if line.count("|") >= 2 or "\t" in line:
+        separator = "|" if line.count("|") >= 2 else "\t"
+        cells = _split_cells(line, span, separator)
+        return Block(kind=BlockKind.table_row, text=line, span=span, cells=cells), False
+    cells = _split_aligned(line, span)
+    if len(cells) >= MIN_ALIGNED_CELLS and (in_aligned_table or column_fields(cells)):
+        return Block(kind=BlockKind.table_row, text=line, span=span, cells=cells), True
+    return Block(kind=BlockKind.paragraph, text=line, span=span), False
+
+
+def _split_cells(line: str, span: Span, separator: str) -> list[Cell]:
+    cells, start = [], 0
+    for part in line.split(separator):
+        cells.append(_cell(part, span, start))
+        start += len(part) + 1
+    if separator == "|":  # a trailing "|" closes the row rather than opening a cell
+        while cells and not cells[-1].text:
+            cells.pop()
+    return cells
+
+
+def _split_aligned(line: str, span: Span) -> list[Cell]:
+    cells, start = [], 0
+    for gap in _ALIGNED_GAP.finditer(line):
+        cells.append(_cell(line[start:gap.start()], span, start))
+        start = gap.end()
+    cells.append(_cell(line[start:], span, start))
+    return [cell for cell in cells if cell.text]
+
+
+def _cell(raw: str, row: Span, start: int) -> Cell:
+    """A cell keeps its printed text (stripped) and the span of that text."""
+    stripped = raw.strip()
+    lead = len(raw) - len(raw.lstrip())
+    begin = row.start + start + lead
+    return Cell(text=stripped, span=Span(line=row.line, end_line=row.line,
+                                         start=begin, end=begin + len(stripped)))
+
+
+def column_fields(cells: list[Cell]) -> list[str | None]:
+    """Map header cells to field names; [] when the row is not a table header.
+
+    A row is a header when at least two of its cells are header words and no
+    cell is long prose.
+    """
+    fields: list[str | None] = []
+    for cell in cells:
+        fields.append(_header_field(squash(cell.text)))
+    named = [f for f in fields if f]
+    if len(named) < 2 or any(len(squash(c.text)) > 12 for c in cells):
+        return []
+    return fields
+
+
+def _header_field(text: str) -> str | None:
+    if not text:
+        return None
+    for field, words in header_vocabulary().items():
+        if text in words:
+            return field
+    for field, words in header_vocabulary().items():
+        if any(text.endswith(word) for word in words if len(word) >= 2):
+            return field
+    return None
+
+
+def table_kind(fields: list[str | None]) -> TableKind:
+    present = set(fields)
+    if {"target_group", "service_type"} & present and "name" in present:
+        return TableKind.catalogue
+    if {"lead_units", "responsible_units"} & present and "name" in present:
+        return TableKind.duties
+    return TableKind.other
+
+
+def blocks_to_tables(blocks: list[Block]) -> list[Table]:
+    """Group table rows under their header; a header printed again opens a new page."""
+    tables: list[Table] = []
+    open_table = False
+    for block in blocks:
+        if block.kind is not BlockKind.table_row:
+            # Prose ends a table; page numbers and short captions between pages do not.
+            open_table = open_table and len(squash(block.text)) <= MAX_FURNITURE_CHARS
+            continue
+        fields = column_fields(block.cells)
+        if fields:
+            kind = table_kind(fields)
+            page = TablePage(header=block, fields=fields)
+            if tables and tables[-1].kind is kind and kind is not TableKind.other:
+                tables[-1].pages.append(page)
+            else:
+                tables.append(Table(kind=kind, pages=[page]))
+            open_table = True
+        elif open_table:
+            tables[-1].pages[-1].rows.append(block)
+    return tables
