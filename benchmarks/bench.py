@@ -1,0 +1,91 @@
+"""Throughput and peak memory of the pipeline alone and of the Prefect flow.
+
+    python benchmarks/bench.py [--rounds N]
+
+The pipeline alone: read, extract and validate each sample notice in one
+process on one core, after one warm-up round (spaCy and the vocabularies
+load once). The flow: `extract_notices` on samples/, Prefect's temporary
+local server included in the first run. Figures go to stdout and to
+benchmarks/results.md.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+from pipeline.assemble import extract_notice  # noqa: E402
+from pipeline.ingest import read_document  # noqa: E402
+from pipeline.validate import record_to_json  # noqa: E402
+
+SAMPLES = ROOT / "samples"
+
+
+def peak_memory_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench_pipeline(rounds: int) -> dict[str, float]:
+    paths = sorted(SAMPLES.glob("*.txt"))
+    for path in paths:  # warm-up: first use loads spaCy and the vocabularies
+        record_to_json(extract_notice(read_document(path)))
+    started = time.perf_counter()
+    cpu_started = time.process_time()
+    for _ in range(rounds):
+        for path in paths:
+            record_to_json(extract_notice(read_document(path)))
+    elapsed = time.perf_counter() - started
+    count = rounds * len(paths)
+    return {"notices": count, "seconds": elapsed, "per_second": count / elapsed,
+            "cpu_seconds": time.process_time() - cpu_started, "peak_mib": peak_memory_mib()}
+
+
+def bench_flow() -> list[dict[str, float]]:
+    from flows.extract import extract_notices
+
+    runs = []
+    for _ in range(2):
+        with tempfile.TemporaryDirectory() as out:
+            started = time.perf_counter()
+            outcomes = extract_notices([str(SAMPLES)], out)
+            elapsed = time.perf_counter() - started
+        runs.append({"notices": len(outcomes), "seconds": elapsed,
+                     "per_second": len(outcomes) / elapsed, "peak_mib": peak_memory_mib()})
+    return runs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=40, help="passes over the samples")
+    args = parser.parse_args()
+    alone = bench_pipeline(args.rounds)
+    flow_runs = bench_flow()
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Machine: {os.cpu_count()} cores; Python {sys.version.split()[0]}.",
+        "",
+        "| run | notices | seconds | notices/s | peak RSS (MiB) |",
+        "|---|---|---|---|---|",
+        f"| pipeline alone, one core, warm | {alone['notices']} | {alone['seconds']:.2f} | "
+        f"{alone['per_second']:.1f} | {alone['peak_mib']:.0f} |",
+    ]
+    for index, run in enumerate(flow_runs, start=1):
+        label = "flow, first run (starts the temporary server)" if index == 1 else "flow, second run"
+        lines.append(f"| {label} | {run['notices']} | {run['seconds']:.2f} | "
+                     f"{run['per_second']:.2f} | {run['peak_mib']:.0f} |")
+    report = "\n".join(lines) + "\n"
+    print(report)
+    (ROOT / "benchmarks" / "results.md").write_text(report, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

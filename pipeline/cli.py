@@ -1,0 +1,58 @@
+"""Command line: `python -m pipeline extract PATH... --out DIR`."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from pipeline.model import RunStatus
+from pipeline.run import plan_jobs, process_job, summarise
+from pipeline.validate import schema_path, notice_schema
+from pipeline.write import write_json_atomic
+
+
+def write_schema(folder: Path) -> Path:
+    """Regenerate the checked-in schema of the current version from the models."""
+    path = folder / schema_path().name
+    write_json_atomic(path, notice_schema())
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipeline",
+                                     description="Extract elderly-care notices into JSON.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    extract = commands.add_parser("extract", help="extract notices into one JSON file each")
+    extract.add_argument("paths", nargs="+", type=Path, help="notice files or folders")
+    extract.add_argument("--out", type=Path, default=Path("outputs"),
+                         help="output folder (default: outputs)")
+    schema = commands.add_parser("schema", help="write the JSON Schema of the output files")
+    schema.add_argument("--out", type=Path, default=Path("schemas"),
+                        help="schema folder (default: schemas)")
+    args = parser.parse_args(argv)
+    if args.command == "schema":
+        print(write_schema(args.out))
+        return 0
+    return run_extract(args.paths, args.out)
+
+
+def run_extract(paths: list[Path], out_dir: Path) -> int:
+    """Extract every notice; exit status 1 when any file failed."""
+    console = Console(stderr=True)
+    jobs, outcomes = plan_jobs(paths, out_dir)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        bar = progress.add_task("extracting", total=len(jobs))
+        for job in jobs:
+            outcomes.append(process_job(job))
+            progress.advance(bar)
+    print(summarise(outcomes), file=sys.stderr)
+    return 1 if any(o.status is RunStatus.failure for o in outcomes) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+"""A batch of notice files to output files: plan the outputs, process each, report.
+
+Shared by the command line and the Prefect flow; a failing file is reported
+as an outcome and never stops the others.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from pipeline.assemble import extract_notice
+from pipeline.errors import ERROR_CODES, ExtractionError
+from pipeline.ingest import read_document
+from pipeline.model import NoticeOutcome, RunStatus
+from pipeline.validate import record_to_json
+from pipeline.write import write_json_atomic
+
+log = logging.getLogger(__name__)
+
+# File endings picked up when a folder is given; a file named explicitly is always read.
+NOTICE_SUFFIXES = frozenset({".txt", ".text"})
+
+
+class Job(BaseModel):
+    """One input file and the output file it will write."""
+
+    path: Path
+    output: Path
+    label: str  # the input's path relative to the folder it was found in
+
+
+def plan_jobs(inputs: list[Path], out_dir: Path) -> tuple[list[Job], list[NoticeOutcome]]:
+    """Outputs mirror each input's path below the folder given; clashes are refused."""
+    jobs: list[Job] = []
+    refused: list[NoticeOutcome] = []
+    claimed: dict[Path, Path] = {}
+    for given in inputs:
+        if not given.exists():
+            refused.append(_failure(given, ExtractionError("E004_unreadable", "no such file")))
+            continue
+        for path, relative in _notice_files(given):
+            output = out_dir / relative.with_suffix(".json")
+            if output in claimed:
+                clash = ExtractionError("E006_output_clash",
+                                        f"{output} is already written by {claimed[output]}")
+                refused.append(_failure(path, clash))
+                continue
+            claimed[output] = path
+            jobs.append(Job(path=path, output=output, label=relative.as_posix()))
+    return jobs, refused
+
+
+def _notice_files(given: Path) -> list[tuple[Path, Path]]:
+    if given.is_file():
+        return [(given, Path(given.name))]
+    found = sorted(path for path in given.rglob("*") if path.is_file()
+                   and path.suffix.lower() in NOTICE_SUFFIXES
+                   and not any(part.startswith(".") for part in path.relative_to(given).parts))
+    return [(path, path.relative_to(given)) for path in found]
+
+
+def process_job(job: Job) -> NoticeOutcome:
+    """Read, extract, validate and write one notice; errors become the outcome."""
+    try:
+        document = read_document(job.path)
+        document.path = job.label
+        record = extract_notice(document)
+        data = record_to_json(record)
+        write_json_atomic(job.output, data)
+    except ExtractionError as error:
+        return _failure(job.path, error)
+    except Exception as error:  # a bug must not stop the batch; report it with the file
+        log.exception("internal error on %s", job.path)
+        return _failure(job.path, ExtractionError("E008_internal", f"{type(error).__name__}: {error}"))
+    codes = [warning.code for warning in record.warnings]
+    return NoticeOutcome(path=str(job.path), output=str(job.output),
+                         status=RunStatus.partial if codes else RunStatus.success,
+                         catalogue_items=len(record.catalogue), tasks=len(record.tasks),
+                         warnings=codes)
+
+
+def _failure(path: Path, error: ExtractionError) -> NoticeOutcome:
+    return NoticeOutcome(path=str(path), status=RunStatus.failure, error_code=error.code,
+                         error=str(error))
+
+
+def summarise(outcomes: list[NoticeOutcome]) -> str:
+    """A few lines a person reads at the end of a run."""
+    by_status = {status: sum(o.status is status for o in outcomes) for status in RunStatus}
+    lines = [f"{len(outcomes)} notices: {by_status[RunStatus.success]} ok, "
+             f"{by_status[RunStatus.partial]} with warnings, {by_status[RunStatus.failure]} failed",
+             f"{sum(o.catalogue_items for o in outcomes)} catalogue items, "
+             f"{sum(o.tasks for o in outcomes)} tasks"]
+    for outcome in outcomes:
+        if outcome.status is RunStatus.failure:
+            lines.append(f"FAILED {outcome.path}: [{outcome.error_code}] {outcome.error}")
+        elif outcome.warnings:
+            lines.append(f"warning {outcome.path}: {', '.join(outcome.warnings)}")
+    return "\n".join(lines)
+
+
+__all__ = ["ERROR_CODES", "Job", "plan_jobs", "process_job", "summarise"]

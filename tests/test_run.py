@@ -1,0 +1,87 @@
+"""Batches from the command line: outputs mirror inputs, bad files are named, others go on."""
+import json
+
+from pipeline.cli import main
+from pipeline.run import plan_jobs
+
+NOTICE = """惠州市民政局关于开展特殊困难老年人探访关爱服务的通知
+各县(区)民政局:
+一、工作任务
+(一)建立探访制度。每月至少探访一次,到2025年探访率达到100%。(责任单位:各县区民政局)
+惠州市民政局
+2024年5月20日
+"""
+
+
+def write(path, data):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def test_bad_files_are_reported_and_the_others_written(tmp_path, capsys):
+    inputs = tmp_path / "in"
+    write(inputs / "good.txt", NOTICE.encode())
+    write(inputs / "gbk.txt", NOTICE.encode("gb18030"))
+    write(inputs / "empty.txt", b"")
+    write(inputs / "binary.txt", bytes(range(256)) * 4)
+    write(inputs / "nothing.txt", "会议纪要\n今天天气很好。\n".encode())
+    out = tmp_path / "out"
+    status = main(["extract", str(inputs), "--out", str(out)])
+    assert status == 1  # some files failed
+    assert sorted(p.name for p in out.iterdir()) == ["gbk.json", "good.json", "nothing.json"]
+    report = capsys.readouterr().err
+    assert "empty.txt: [E001_empty_file]" in report
+    assert "binary.txt: [E002_not_text]" in report
+    assert "5 notices: 2 ok, 1 with warnings, 2 failed" in report
+
+
+def test_gb18030_notice_gives_the_same_records_as_utf8(tmp_path):
+    write(tmp_path / "in" / "a.txt", NOTICE.encode())
+    write(tmp_path / "in2" / "a.txt", NOTICE.encode("gb18030"))
+    main(["extract", str(tmp_path / "in"), "--out", str(tmp_path / "o1")])
+    main(["extract", str(tmp_path / "in2"), "--out", str(tmp_path / "o2")])
+    first = json.loads((tmp_path / "o1" / "a.json").read_text())
+    second = json.loads((tmp_path / "o2" / "a.json").read_text())
+    strip = lambda data: {k: v for k, v in data.items() if k not in ("source", "notice_id")}
+    assert json.dumps(strip(first)).replace(first["notice_id"], "") == \
+        json.dumps(strip(second)).replace(second["notice_id"], "")
+    assert second["source"]["encoding"] == "gb18030"
+
+
+def test_notice_with_nothing_to_extract_is_valid_output_with_a_warning(tmp_path):
+    write(tmp_path / "in" / "memo.txt", "会议纪要\n今天讨论了其他事项。\n".encode())
+    assert main(["extract", str(tmp_path / "in"), "--out", str(tmp_path / "out")]) == 0
+    data = json.loads((tmp_path / "out" / "memo.json").read_text())
+    assert data["catalogue"] == [] and data["tasks"] == []
+    assert [w["code"] for w in data["warnings"]] == ["nothing_extracted"]
+
+
+def test_outputs_mirror_the_folder_structure(tmp_path):
+    write(tmp_path / "in" / "2024" / "a.txt", NOTICE.encode())
+    write(tmp_path / "in" / "2023" / "a.txt", NOTICE.encode())
+    assert main(["extract", str(tmp_path / "in"), "--out", str(tmp_path / "out")]) == 0
+    assert (tmp_path / "out" / "2024" / "a.json").exists()
+    assert (tmp_path / "out" / "2023" / "a.json").exists()
+    leftovers = [p for p in (tmp_path / "out").rglob("*") if p.suffix == ".tmp"]
+    assert leftovers == []
+
+
+def test_two_inputs_for_one_output_is_a_clash(tmp_path):
+    first = write(tmp_path / "x" / "a.txt", NOTICE.encode())
+    second = write(tmp_path / "y" / "a.txt", NOTICE.encode())
+    jobs, refused = plan_jobs([first, second], tmp_path / "out")
+    assert len(jobs) == 1
+    assert refused[0].error_code == "E006_output_clash" and "y/a.txt" in refused[0].path
+
+
+def test_extracted_notice_content(tmp_path):
+    write(tmp_path / "in" / "a.txt", NOTICE.encode())
+    main(["extract", str(tmp_path / "in"), "--out", str(tmp_path / "out")])
+    data = json.loads((tmp_path / "out" / "a.json").read_text())
+    assert data["document"]["issuer"] == "惠州市民政局" and data["document"]["date"] == "2024-05-20"
+    task = data["tasks"][0]
+    assert (task["number"], task["title"], task["responsible_units"]) == (
+        "1", "建立探访制度", ["各县区民政局"])
+    assert [(f["value"], f["unit"]) for f in task["figures"]] == [(1, "次"), (100, "%")]
+    assert task["deadline_years"] == [2025]

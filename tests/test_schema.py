@@ -1,0 +1,38 @@
+"""The published JSON Schema matches the models, and outputs validate against it."""
+import json
+
+import pytest
+from jsonschema import Draft202012Validator, FormatChecker
+
+from pipeline.errors import ExtractionError
+from pipeline.model import SCHEMA_VERSION, NoticeRecord
+from pipeline.validate import notice_schema, record_to_json, schema_path
+from tests.conftest import OUTPUTS, ROOT
+
+
+def test_checked_in_schema_matches_the_models():
+    path = ROOT / schema_path()
+    assert path.exists(), "run `python -m pipeline schema` to publish the schema"
+    assert json.loads(path.read_text(encoding="utf-8")) == notice_schema(), \
+        "the models changed: bump SCHEMA_VERSION if needed and run `python -m pipeline schema`"
+
+
+def test_committed_outputs_validate_with_a_standard_validator():
+    validator = Draft202012Validator(json.loads((ROOT / schema_path()).read_text()),
+                                     format_checker=FormatChecker())
+    outputs = sorted(OUTPUTS.glob("*.json"))
+    assert outputs
+    for path in outputs:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        assert data["schema_version"] == SCHEMA_VERSION
+        assert not list(validator.iter_errors(data)), path.name
+
+
+def test_invalid_record_is_refused_with_the_violation():
+    record = NoticeRecord.model_validate({
+        "notice_id": "x", "source": {"path": "a.txt", "sha256": "0", "format": "text"},
+        "document": {}})
+    record.document.date = "24/6/2024"  # assignment skips pydantic's own check
+    with pytest.raises(ExtractionError) as raised:
+        record_to_json(record)
+    assert raised.value.code == "E007_invalid_record" and "date" in str(raised.value)
