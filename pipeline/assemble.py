@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import regex
 
-from pipeline.extract.units import states_first_listed_leads
+from pipeline.extract.responsibility import states_first_listed_leads
 from pipeline.metadata import blocks_to_metadata
 from pipeline.model import (CatalogueItem, NoticeRecord, SourceDocument, SourceInfo, TableKind,
                             Task, NoticeWarning)

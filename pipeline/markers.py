@@ -5,6 +5,7 @@ Text reaching this module has been width-folded, so brackets are ASCII.
 from __future__ import annotations
 
 from enum import Enum
+from functools import lru_cache
 from typing import NamedTuple
 
 import cn2an
@@ -48,6 +49,7 @@ _MARKER = regex.compile(
 NOT_A_HEADING_AFTER_NUMERAL = set("是个年月日次项类级批种大方条位名家些十百千万岁周")
 
 
+@lru_cache(maxsize=256)
 def to_int(numeral: str) -> int:
     """Arabic or Chinese numeral to int.
 
@@ -61,6 +63,7 @@ def to_int(numeral: str) -> int:
     return int(cn2an.cn2an(numeral.replace("两", "二"), "smart"))
 
 
+@lru_cache(maxsize=256)
 def to_chinese(number: int) -> str:
     """Chinese numeral of a number.
 

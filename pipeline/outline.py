@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import regex
 
-from pipeline.extract.units import find_responsibility_clauses
+from pipeline.extract.responsibility import find_responsibility_clauses
 from pipeline.markers import (Marker, MarkerKind, expected_numeral_prefix, parse_marker,
                               render_marker)
 from pipeline.model import Block, BlockKind, OutlineNode

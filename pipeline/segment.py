@@ -18,6 +18,8 @@ from pipeline.normalise import fold_width, squash
 
 # Rows aligned with spaces need at least this many cells to count as a table row.
 MIN_ALIGNED_CELLS = 3
+# A header cell longer than this is prose, so its row is no header.
+MAX_HEADER_CELL_CHARS = 12
 # A line this short between table rows is page furniture (page number, caption), not prose.
 MAX_FURNITURE_CHARS = 20
 
@@ -40,13 +42,13 @@ def text_to_blocks(text: str) -> list[Block]:
     blocks: list[Block] = []
     offset = 0
     in_aligned_table = False
-    for number, line in enumerate(text.split("\n"), start=1):
-        folded = fold_width(line)
+    for number, folded in enumerate(fold_width(text).split("\n"), start=1):
         if folded.strip():
-            span = Span(line=number, end_line=number, start=offset, end=offset + len(line))
+            span = Span(line=number, end_line=number, start=offset,
+                                        end=offset + len(folded))
             block, in_aligned_table = _line_to_block(folded, span, in_aligned_table)
             blocks.append(block)
-        offset += len(line) + 1
+        offset += len(folded) + 1
     return blocks
 
 
@@ -55,11 +57,13 @@ def _line_to_block(line: str, span: Span, in_aligned_table: bool) -> tuple[Block
     if line.count("|") >= 2 or "\t" in line:
         separator = "|" if line.count("|") >= 2 else "\t"
         cells = _split_cells(line, span, separator)
-        return Block(kind=BlockKind.table_row, text=line, span=span, cells=cells), False
-    cells = _split_aligned(line, span)
+        return Block(kind=BlockKind.table_row, text=line, span=span,
+                                     cells=cells), False
+    cells = _split_aligned(line, span) if "  " in line.strip() else []
     if len(cells) >= MIN_ALIGNED_CELLS and (in_aligned_table or column_fields(cells)):
-        return Block(kind=BlockKind.table_row, text=line, span=span, cells=cells), True
-    return Block(kind=BlockKind.paragraph, text=line, span=span), False
+        return Block(kind=BlockKind.table_row, text=line, span=span,
+                                     cells=cells), True
+    return Block(kind=BlockKind.paragraph, text=line, span=span, cells=[]), False
 
 
 def _split_cells(line: str, span: Span, separator: str) -> list[Cell]:
@@ -85,10 +89,10 @@ def _split_aligned(line: str, span: Span) -> list[Cell]:
 def _cell(raw: str, row: Span, start: int) -> Cell:
     """A cell keeps its printed text (stripped) and the span of that text."""
     stripped = raw.strip()
-    lead = len(raw) - len(raw.lstrip())
-    begin = row.start + start + lead
-    return Cell(text=stripped, span=Span(line=row.line, end_line=row.line,
-                                         start=begin, end=begin + len(stripped)))
+    begin = row.start + start + len(raw) - len(raw.lstrip())
+    span = Span(line=row.line, end_line=row.line, start=begin,
+                                end=begin + len(stripped))
+    return Cell(text=stripped, span=span)
 
 
 def column_fields(cells: list[Cell]) -> list[str | None]:
@@ -97,25 +101,29 @@ def column_fields(cells: list[Cell]) -> list[str | None]:
     A row is a header when at least two of its cells are header words and no
     cell is long prose.
     """
-    fields: list[str | None] = []
-    for cell in cells:
-        fields.append(_header_field(squash(cell.text)))
-    named = [f for f in fields if f]
-    if len(named) < 2 or any(len(squash(c.text)) > 12 for c in cells):
+    texts = [squash(cell.text) for cell in cells]
+    if len(texts) < 2 or any(len(text) > MAX_HEADER_CELL_CHARS for text in texts):
         return []
-    return fields
+    fields = [_header_field(text) for text in texts]
+    return fields if sum(1 for field in fields if field) >= 2 else []
 
 
 def _header_field(text: str) -> str | None:
+    """The field a header cell names: by its exact words, else by how it ends."""
     if not text:
         return None
-    for field, words in header_vocabulary().items():
-        if text in words:
-            return field
-    for field, words in header_vocabulary().items():
-        if any(text.endswith(word) for word in words if len(word) >= 2):
-            return field
-    return None
+    exact, endings = _header_lookup()
+    if text in exact:
+        return exact[text]
+    return next((field for ending, field in endings if text.endswith(ending)), None)
+
+
+@lru_cache(maxsize=1)
+def _header_lookup() -> tuple[dict[str, str], list[tuple[str, str]]]:
+    exact = {word: field for field, words in header_vocabulary().items() for word in words}
+    endings = [(word, field) for field, words in header_vocabulary().items()
+               for word in words if len(word) >= 2]
+    return exact, endings
 
 
 def table_kind(fields: list[str | None]) -> TableKind:

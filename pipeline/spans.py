@@ -1,9 +1,12 @@
 """Character offsets to `Span`s (1-based line numbers) in a decoded source text."""
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 from pipeline.model import Span
+
+_NEWLINE = re.compile("\n")
 
 
 class LineIndex:
@@ -14,7 +17,7 @@ class LineIndex:
     """
 
     def __init__(self, text: str):
-        self._starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        self._starts = [0] + [match.end() for match in _NEWLINE.finditer(text)]
 
     def line_of(self, offset: int) -> int:
         return bisect_right(self._starts, offset)

@@ -1,21 +1,22 @@
-"""Responsible units: split a printed unit list, read responsibility clauses.
+"""Responsible units: split a printed unit list into unit names.
 
 A spaCy `span_ruler` proposes unit spans over the characters of a list (a
 gazetteer of department names and generic "level + body + suffix" forms); a
 small dynamic programme then tiles each separator-free run with them, so
 units printed without separators (市民政局市教育局) still come apart.
-Vocabulary lives in `pipeline/vocab/units_*.txt`.
+Vocabulary lives in `pipeline/vocab/units_*.txt`. Reading who leads a task
+is `pipeline.extract.responsibility`; it tiles with `marked_text_to_units`.
 """
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_right
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal, NamedTuple
 
 import spacy
-from pydantic import BaseModel, ConfigDict, Field
 from spacy.language import Language
 
 from pipeline.model import Located
@@ -28,13 +29,11 @@ VOCAB_DIR = Path(__file__).resolve().parent.parent / "vocab"
 SPANS_KEY = "units"
 MAX_UNIT_CHARS = 32  # 市养老服务发展工作领导小组成员单位 is 17; longer spans are prose
 MAX_INNER_BRACKET_CHARS = 8  # (市、区) is inner; a longer bracket is not part of a name
-MAX_LEAD_PHRASE_CHARS = 40
 TILE_CACHE_SIZE = 20_000  # unit names repeat across clauses and notices
 SEPARATORS = "、,，;；/／。|"
 OPENING, CLOSING = "(（[【〔", ")）]】〕"
 BRACKETS = OPENING + CLOSING
 INNER_PUNCT = "“”‘’\"'《》〈〉·•・"
-COLLECTIVE_NOUNS = ("政府", "人民政府")  # what a bare 各县 waits for
 CONNECTORS = "和及"  # between units they are separators, inside a name they are not
 BODY_STOPS = ("局", "委", "厅")  # a generic body never swallows two run-together units
 
@@ -46,6 +45,9 @@ FALLBACK = "fallback"  # characters no span covers, kept as printed
 KNOWN_KINDS = frozenset({GAZETTEER, ENTERPRISE})  # break ties between equal coverings
 
 _TILE_CACHE: dict[str, tuple[tuple[int, int, str], ...]] = {}  # name -> tiles, see names_to_tiles
+# Prefect runs tasks in threads; spaCy's Language and the cache's clear-then-fill are not
+# documented as thread-safe, so both go through this lock.
+_LOCK = threading.Lock()
 
 
 # --- vocabulary -------------------------------------------------------------------
@@ -87,23 +89,13 @@ _ROLE_RE = re.compile(rf"""
       [^;；。)）】\n]*                             # up to the end of its field
 """, re.VERBOSE)
 
-_LABEL_RE = re.compile(rf"""
+LABEL_RE = re.compile(rf"""
     (?P<label>{_alternation(CLAUSE_LABELS)})     # 责任单位, 牵头部门 …
     \s* [:：]                                    # half- or full-width colon
 """, re.VERBOSE)
 
-_CLAUSE_START_RE = re.compile(rf"""
-    [(（【]? \s*                                 # usually bracketed, sometimes not
-    (?={_LABEL_RE.pattern})                      # a label with its colon opens it
-""", re.VERBOSE)
-
-_BARE_PREFIX_RE = re.compile(rf"""
+BARE_PREFIX_RE = re.compile(rf"""
     各? [{''.join(LEVELS)}]{{1,3}} 级?           # 各县, 县, 各县市: a collective waiting for its noun
-""", re.VERBOSE)
-
-_BARE_PREFIX_END_RE = re.compile(rf"""
-    (?<! [^{re.escape(SEPARATORS)}\s:：(（] )    # a piece of its own …
-    {_BARE_PREFIX_RE.pattern} \s* $              # … that is only a prefix: 各县)政府
 """, re.VERBOSE)
 
 _UNIT_END_RE = re.compile(rf"""
@@ -118,22 +110,6 @@ _BRANCH_END_RE = re.compile(rf"""
 
 _INNER_BRACKET_RE = re.compile(rf"""
     [(（] [^()（）]{{0,{MAX_INNER_BRACKET_CHARS}}} [)）]   # 各县(市、区)人民政府
-""", re.VERBOSE)
-
-_LEAD_PHRASE_RE = re.compile(rf"""
-    (?: 由 | (?<=[,，;；。:：]) | ^ )            # 由 …, or a clause of its own
-    (?P<units> [^,，;；。:：()（）\s由]{{2,{MAX_LEAD_PHRASE_CHARS}}}? )
-    (?: 共同 | 负责 )? 牵头                       # 由市民政局、市财政局共同牵头
-    (?! 单位 | 部门 )                             # 牵头单位 is a label, not a statement
-""", re.VERBOSE)
-
-_FIRST_LEADS_RE = re.compile(r"""
-    (?: 排在 | 排名 | 排序 | 列在 | 列 | 位列 | 居 )? \s*  # listed / ranked …
-    (?: 第一 | 第1 | 首 ) \s* (?: 位 | 个 | 名 )? \s*     # … first
-    (?: 的 )? \s* (?: 部门 | 单位 )? \s*
-    (?: 为 | 是 )? \s* 牵头                               # … leads
-    | 牵头 (?: 部门 | 单位 ) \s* (?: 为 | 是 ) \s*        # the lead is …
-      (?: 排在 | 排名 | 列在 | 列 )? \s* (?: 第一 | 首 )   # … the first listed
 """, re.VERBOSE)
 
 
@@ -264,7 +240,7 @@ def text_to_pieces(text: str, cut: set[int]) -> list[_Piece]:
 
 
 def _joins_next(name: str, gap: int, following: str) -> bool:
-    if _BARE_PREFIX_RE.fullmatch(name):
+    if BARE_PREFIX_RE.fullmatch(name):
         return gap <= _SEP  # 各县、区政府 is one collective
     if gap != _WS or _UNIT_END_RE.search(name):
         return False
@@ -297,10 +273,11 @@ def propose_spans(names: list[str]) -> list[list[tuple[int, int, str]]]:
         offset += len(name) + 1
     joined = "、".join(names)  # 、 is a body stop, so no span crosses two names
     spans: list[list[tuple[int, int, str]]] = [[] for _ in names]
-    doc = unit_nlp()(joined)  # keep the Doc alive: its span group needs it
-    for span in doc.spans[SPANS_KEY]:
-        start, end = span.start, span.end  # one token per character: token = char offsets
-        kind = span_kind(span.label_, joined[start:end])
+    with _LOCK:  # the Doc shares the pipeline's vocab, so read its spans inside too
+        doc = unit_nlp()(joined)  # keep the Doc alive: its span group needs it
+        found = [(span.start, span.end, span.label_) for span in doc.spans[SPANS_KEY]]
+    for start, end, label in found:  # one token per character: token = char offsets
+        kind = span_kind(label, joined[start:end])
         k = bisect_right(starts, start) - 1
         if kind:
             spans[k].append((start - starts[k], end - starts[k], kind))
@@ -373,7 +350,7 @@ class UnitSpan(NamedTuple):
     kind: str
 
 
-class _Mark(NamedTuple):
+class Mark(NamedTuple):
     """Text that is never part of a name: a clause label or a role phrase."""
 
     start: int
@@ -382,11 +359,12 @@ class _Mark(NamedTuple):
     is_label: bool
 
 
-def _cut_marks(text: str) -> list[_Mark]:
-    labels = [_Mark(m.start(), m.end(), CLAUSE_LABELS[m["label"]], True)
-              for m in _LABEL_RE.finditer(text)]
+def text_to_marks(text: str) -> list[Mark]:
+    """Clause labels and role phrases, in order: cut out of names, and read for roles."""
+    labels = [Mark(m.start(), m.end(), CLAUSE_LABELS[m["label"]], True)
+              for m in LABEL_RE.finditer(text)]
     in_label = {i for mark in labels for i in range(mark.start, mark.end)}
-    roles = [_Mark(m.start(), m.end(), ROLE_PHRASES.get(m["phrase"] or ""), False)
+    roles = [Mark(m.start(), m.end(), ROLE_PHRASES.get(m["phrase"] or ""), False)
              for m in _ROLE_RE.finditer(text) if m.start() not in in_label]
     return sorted(labels + roles)
 
@@ -396,14 +374,18 @@ def names_to_tiles(names: list[str]) -> list[tuple[tuple[int, int, str], ...]]:
     found = {name: _TILE_CACHE.get(name) for name in names}  # local: another thread may clear
     missing = [name for name, tiles in found.items() if tiles is None]
     if missing:
-        if len(_TILE_CACHE) > TILE_CACHE_SIZE:
-            _TILE_CACHE.clear()
-        for name, spans in zip(missing, propose_spans(missing)):
-            found[name] = _TILE_CACHE[name] = tuple(tile_name(name, spans))
+        tiles = [tuple(tile_name(name, spans))
+                 for name, spans in zip(missing, propose_spans(missing))]
+        found.update(zip(missing, tiles))
+        with _LOCK:  # size check, clear and fill as one step
+            if len(_TILE_CACHE) > TILE_CACHE_SIZE:
+                _TILE_CACHE.clear()
+            _TILE_CACHE.update(zip(missing, tiles))
     return [found[name] for name in names]
 
 
-def _tile(text: str, marks: list[_Mark]) -> list[UnitSpan]:
+def marked_text_to_units(text: str, marks: list[Mark]) -> list[UnitSpan]:
+    """The units of a text, reading no name across a mark."""
     cut = {i for mark in marks for i in range(mark.start, mark.end)}
     groups = pieces_to_groups(text, text_to_pieces(text, cut))
     names = ["".join(text[i] for i in group) for group in groups]
@@ -418,7 +400,7 @@ def tile_units(text: str) -> list[UnitSpan]:
     >>> [(u.name, u.kind) for u in tile_units("市财政局自然资源市住房和城乡建设局")]
     [('市财政局', 'gazetteer'), ('自然资源', 'fallback'), ('市住房和城乡建设局', 'gazetteer')]
     """
-    return _tile(text, _cut_marks(text))
+    return marked_text_to_units(text, text_to_marks(text))
 
 
 def split_units(text: str) -> list[Located[str]]:
@@ -432,130 +414,3 @@ def split_units(text: str) -> list[Located[str]]:
     [Located(value='市财政局', start=0, end=4), Located(value='发展改革委', start=4, end=9)]
     """
     return [Located(unit.name, unit.start, unit.end) for unit in tile_units(text)]
-
-
-# --- public: responsibility clauses -----------------------------------------------
-
-
-class Responsibility(BaseModel):
-    """Who leads and who shares a task; offsets point into the parsed text."""
-
-    model_config = ConfigDict(frozen=True)
-
-    lead: list[Located[str]] = Field(default_factory=list)
-    responsible: list[Located[str]] = Field(default_factory=list)
-    unrecognised: list[Located[str]] = Field(
-        default_factory=list, description="units kept as printed (no known form): flag them")
-
-    def shifted(self, offset: int) -> Responsibility:
-        move = lambda units: [Located(u.value, u.start + offset, u.end + offset) for u in units]
-        return Responsibility(lead=move(self.lead), responsible=move(self.responsible),
-                              unrecognised=move(self.unrecognised))
-
-
-def _role_of(unit: UnitSpan, marks: list[_Mark]) -> Role:
-    """The role its section's label gives, unless the next role phrase says 牵头."""
-    section: Role = "responsible"
-    for mark in marks:
-        if mark.end <= unit.start and mark.is_label:
-            section = mark.role or section
-        elif mark.start >= unit.end and (mark.is_label or mark.role):
-            return "lead" if mark.role == "lead" and not mark.is_label else section
-    return section
-
-
-def parse_responsibility(text: str) -> Responsibility:
-    """Lead and responsible units of a responsibility clause's content.
-
-    >>> r = parse_responsibility("市民政局牵头,市财政局、市人社局配合")
-    >>> [u.value for u in r.lead], [u.value for u in r.responsible]
-    (['市民政局'], ['市财政局', '市人社局'])
-    >>> r = parse_responsibility("牵头单位:市民政局;责任单位:市财政局、市民政局")
-    >>> [u.value for u in r.lead], [u.value for u in r.responsible]
-    (['市民政局'], ['市财政局'])
-    """
-    marks = _cut_marks(text)
-    lead, responsible, unrecognised = [], [], []
-    for unit in _tile(text, marks):
-        located = Located(unit.name, unit.start, unit.end)
-        (lead if _role_of(unit, marks) == "lead" else responsible).append(located)
-        if unit.kind == FALLBACK:
-            unrecognised.append(located)
-    lead = _unique(lead)
-    names = {unit.value for unit in lead}
-    responsible = _unique([unit for unit in responsible if unit.value not in names])
-    return Responsibility(lead=lead, responsible=responsible, unrecognised=unrecognised)
-
-
-def _unique(units: list[Located[str]]) -> list[Located[str]]:
-    seen: set[str] = set()
-    return [u for u in units if not (u.value in seen or seen.add(u.value))]
-
-
-def _closes_inner_bracket(text: str, content_start: int, i: int) -> bool:
-    """各县)政府: the bracket after a bare county prefix belongs to the name, not the clause."""
-    return (text.startswith(COLLECTIVE_NOUNS, i + 1)
-            and _BARE_PREFIX_END_RE.search(text, content_start, i) is not None)
-
-
-def _clause_end(text: str, content_start: int, bracketed: bool) -> tuple[int, int]:
-    """(end of content, end of clause): the closing bracket, a sentence end, or the text end."""
-    depth = 0
-    for i in range(content_start, len(text)):
-        ch = text[i]
-        if ch in "。\n":
-            return i, i
-        if ch in OPENING:
-            depth += 1
-        elif ch in CLOSING and depth:
-            depth -= 1
-        elif ch in CLOSING and not _closes_inner_bracket(text, content_start, i):
-            return i, i + 1 if bracketed else i
-    return len(text), len(text)  # an unclosed clause runs to the end: 各县、区政府<end>
-
-
-def find_responsibility_clauses(text: str) -> list[Located[Responsibility]]:
-    """Responsibility clauses in a paragraph; unit offsets point into the paragraph.
-
-    >>> [(c.start, c.end) for c in find_responsibility_clauses("修订完善。(责任单位:市民政局)")]
-    [(5, 16)]
-    >>> find_responsibility_clauses("(责任单位:市民政局、各县)政府")[0].value.responsible[-1].value
-    '各县政府'
-    """
-    clauses, position = [], 0
-    for m in _CLAUSE_START_RE.finditer(text):
-        if m.start() < position:
-            continue  # a second label inside the same clause
-        bracketed = text[m.start()] in OPENING
-        content_end, position = _clause_end(text, m.end(), bracketed)
-        parsed = parse_responsibility(text[m.end():content_end]).shifted(m.end())
-        clauses.append(Located(parsed, m.start(), position))
-    return clauses
-
-
-def find_lead_phrases(text: str) -> list[Located[str]]:
-    """Units a sentence names as leading (由…牵头), when every one is a real unit name.
-
-    >>> find_lead_phrases("由市民政局牵头组织修订完善")
-    [Located(value='市民政局', start=1, end=5)]
-    >>> find_lead_phrases("探索实施由卫健部门牵头的计划生育特殊困难家庭老年护理补贴制度")
-    []
-    """
-    found = []
-    for m in _LEAD_PHRASE_RE.finditer(text):
-        units = tile_units(m["units"])
-        if units and all(unit.kind not in (FALLBACK, REFERENCE) for unit in units):
-            offset = m.start("units")
-            found += [Located(u.name, u.start + offset, u.end + offset) for u in units]
-    return found
-
-
-def states_first_listed_leads(text: str) -> bool:
-    """Whether the notice says the first listed unit leads.
-
-    >>> states_first_listed_leads("排在第一位的部门为牵头部门")
-    True
-    >>> states_first_listed_leads("市民政局牵头,市财政局配合")
-    False
-    """
-    return _FIRST_LEADS_RE.search(text) is not None

@@ -13,9 +13,9 @@ import regex
 from pydantic import BaseModel, Field
 
 from pipeline.extract.quantities import find_deadline_years, find_figures
-from pipeline.extract.units import (find_lead_phrases, find_responsibility_clauses,
-                                    split_units)
-from pipeline.model import Flag, OutlineNode, Span, Task
+from pipeline.extract.responsibility import (Responsibility, find_lead_phrases,
+                                             find_responsibility_clauses)
+from pipeline.model import Flag, Located, OutlineNode, Span, Task
 from pipeline.normalise import squash
 from pipeline.outline import walk
 from pipeline.spans import Assembly, LineIndex
@@ -90,7 +90,8 @@ def node_to_draft(node: OutlineNode, level: int, lines: LineIndex) -> TaskDraft:
     pieces = [(node.heading_text, heading.span.start + max(offset, 0))]
     pieces += [(block.text.strip(), block.span.start + _indent(block.text)) for block in node.body]
     assembly = Assembly(pieces)
-    title, title_end = _title(node.heading_text)
+    clauses = find_responsibility_clauses(assembly.text)
+    title, title_end = _title(node.heading_text, clauses)
     start = pieces[0][1]
     draft = TaskDraft(number=node.number, marker=node.marker, inferred=node.inferred,
                       level=level, title=title, title_span=lines.span(start, start + title_end),
@@ -99,7 +100,7 @@ def node_to_draft(node: OutlineNode, level: int, lines: LineIndex) -> TaskDraft:
         draft.flags.append(Flag(code="marker_inferred", field="number",
                                 reason=f"the heading lost its marker; {node.marker} follows "
                                        "from the sequence"))
-    _read_units(draft, assembly, lines)
+    _read_units(draft, assembly, clauses, lines)
     draft.children = [node_to_draft(child, level + 1, lines) for child in node.children]
     _lift_group_clause(draft)
     return draft
@@ -109,20 +110,22 @@ def _indent(text: str) -> int:
     return len(text) - len(text.lstrip())
 
 
-def _title(heading_text: str) -> tuple[str, int]:
-    """The heading up to its first 。 (or a responsibility clause), whitespace removed."""
+def _title(heading_text: str, clauses: list[Located[Responsibility]]) -> tuple[str, int]:
+    """The heading up to its first 。 or responsibility clause, whitespace removed.
+
+    `clauses` are those of the item's text, which starts with the heading.
+    """
     end = len(heading_text)
     stop = _TITLE_END.search(heading_text)
     if stop:
         end = stop.start()
-    clauses = find_responsibility_clauses(heading_text)
     if clauses:
         end = min(end, clauses[0].start)
     return squash(heading_text[:end]), end
 
 
-def _read_units(draft: TaskDraft, assembly: Assembly, lines: LineIndex) -> None:
-    clauses = find_responsibility_clauses(assembly.text)
+def _read_units(draft: TaskDraft, assembly: Assembly, clauses: list[Located[Responsibility]],
+                lines: LineIndex) -> None:
     for clause in clauses:
         draft.lead += [unit.value for unit in clause.value.lead if unit.value not in draft.lead]
         draft.responsible += [unit.value for unit in clause.value.responsible
