@@ -101,3 +101,19 @@ def test_centred_labels_split_over_rows_and_garbled_labels():
 
 def test_no_catalogue_table_gives_no_items():
     assert catalogue("一、总体要求\n服务对象很多。\n") == []
+
+
+SEQ_FIRST = """序号 | 服务对象 | 服务项目 | 服务内容 | 服务标准 | 责任部门
+1 | 70周岁及以上老年人 | 高龄津贴 | 按月发放高龄津贴。 | 每人每月50元 | 区民政局
+2 | | 健康体检 | 每年免费体检一次。 | 按规范执行 | 区卫健局
+3 | 特困老年人 | 集中供养 | 提供集中供养服务。 | 不低于当地低保标准的1.3倍 | 区民政局
+"""
+
+
+def test_seq_column_before_the_target_group_column():
+    items = catalogue(SEQ_FIRST)
+    assert [(i.seq, i.target_group, i.name) for i in items] == [
+        (1, "70周岁及以上老年人", "高龄津贴"), (2, "70周岁及以上老年人", "健康体检"),
+        (3, "特困老年人", "集中供养")]
+    assert items[0].standard == "每人每月50元" and items[0].lead_units == ["区民政局"]
+    assert [a.value for a in items[0].amounts] == [50]

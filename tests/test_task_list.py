@@ -107,3 +107,41 @@ def test_notice_without_task_parts_has_no_tasks():
 def test_ids_follow_the_task_path():
     found = tasks(CONTAINER)
     assert found[1].id.endswith("/task/1.1") and found[4].id.endswith("/task/2.3")
+
+
+SEQ_DUTY_TABLE = """某州人民政府办公室关于印发基本养老服务重点任务分工方案的通知
+重点任务分工表
+序号\t重点任务\t牵头单位\t配合单位\t完成时限
+1\t建立基本养老服务清单动态调整机制\t州民政局\t州财政局、州发展改革委\t2024年底前
+2\t推进居家适老化改造,完成改造500户\t州民政局、州住房城乡建设局\t各县市人民政府\t2025年12月底前
+"""
+
+
+def test_duty_table_numbered_by_a_seq_column():
+    found = tasks(SEQ_DUTY_TABLE)
+    assert brief(found) == [("1", 1, None), ("2", 1, None)]
+    assert found[0].title == "建立基本养老服务清单动态调整机制"
+    assert found[0].responsible_units == ["州财政局", "州发展改革委"]
+    assert found[0].deadline_years == [2024]
+    assert found[1].lead_units == ["州民政局", "州住房城乡建设局"]
+    assert [(f.value, f.unit) for f in found[1].figures] == [(500, "户")]
+    assert found[1].deadline_years == [2025]
+
+
+ARABIC_TOP_LEVEL = """某县民政局关于做好特殊困难老年人关爱服务工作的通知
+各乡镇人民政府:
+1.建立探访制度。每月探访不少于2次。(牵头单位:县民政局;配合单位:县卫健局、各乡镇人民政府)
+(1)建立台账。到2024年底实现全覆盖。
+(2)开展培训。每年培训探访人员200名。
+2.落实兜底保障。(县民政局牵头,县财政局配合)
+"""
+
+
+def test_arabic_top_level_items_with_lead_and_partner_units():
+    found = tasks(ARABIC_TOP_LEVEL)
+    assert brief(found) == [("1", 1, None), ("1", 2, "1"), ("2", 2, "1"), ("2", 1, None)]
+    assert found[0].lead_units == ["县民政局"]
+    assert found[0].responsible_units == ["县卫健局", "各乡镇人民政府"]
+    assert found[1].lead_units == ["县民政局"]  # inherited with the clause
+    assert [(f.value, f.unit) for f in found[2].figures] == [(200, "名")]
+    assert found[3].lead_units == ["县民政局"] and found[3].responsible_units == ["县财政局"]

@@ -32,6 +32,10 @@ _CLAUSE_START_RE = re.compile(rf"""
     (?={LABEL_RE.pattern})                       # a label with its colon opens it
 """, re.VERBOSE)
 
+_ROLE_BRACKET_RE = re.compile(r"""
+    [(（] (?P<content> [^()（）]{2,120}? (?: 牵头 | 配合 | 负责 | 参与 ) [^()（）]{0,60}? ) [)）]
+""", re.VERBOSE)
+
 _BARE_PREFIX_END_RE = re.compile(rf"""
     (?<! [^{re.escape(SEPARATORS)}\s:：(（] )    # a piece of its own …
     {BARE_PREFIX_RE.pattern} \s* $               # … that is only a prefix: 各县)政府
@@ -159,7 +163,25 @@ def _clauses(text: str) -> tuple[Located[Responsibility], ...]:
         content_end, position = _clause_end(text, m.end(), bracketed)
         parsed = parse_responsibility(text[m.end():content_end]).shifted(m.end())
         clauses.append(Located(parsed, m.start(), position))
-    return tuple(clauses)
+    clauses += _unlabelled_clauses(text, clauses)
+    return tuple(sorted(clauses, key=lambda clause: clause.start))
+
+
+def _unlabelled_clauses(text: str, labelled: list[Located[Responsibility]]
+                        ) -> list[Located[Responsibility]]:
+    """Bracketed role statements without a label: (县民政局牵头,县财政局配合).
+
+    Only when every unit in them is a recognised unit name, so that ordinary
+    parenthetical prose is never read as a clause.
+    """
+    found = []
+    for m in _ROLE_BRACKET_RE.finditer(text):
+        if any(clause.start <= m.start() < clause.end for clause in labelled):
+            continue
+        parsed = parse_responsibility(m.group("content"))
+        if (parsed.lead or parsed.responsible) and not parsed.unrecognised:
+            found.append(Located(parsed.shifted(m.start("content")), m.start(), m.end()))
+    return found
 
 
 # --- leads stated in prose --------------------------------------------------------

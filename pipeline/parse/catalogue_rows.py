@@ -74,6 +74,8 @@ def row_to_catalogue_row(block: Block, fields: list[str | None]) -> CatalogueRow
     else:
         label_cells = cells[:seq_at]
         rest = cells[seq_at + 1:]
+        if name is None and _group_follows_seq(fields) and len(cells) >= _filled_width(fields):
+            label_cells, rest = rest[:1], rest[1:]  # 序号 | 服务对象 | 服务项目 …
         if name is None:
             if not rest:
                 return None
@@ -82,6 +84,19 @@ def row_to_catalogue_row(block: Block, fields: list[str | None]) -> CatalogueRow
                        label=_join_cells(label_cells))
     _assign_tail(row, rest, fields)
     return row
+
+
+def _group_follows_seq(fields: list[str | None]) -> bool:
+    """The header puts a 序号 column before the 服务对象 column."""
+    return "seq" in fields and "target_group" in fields \
+        and fields.index("seq") < fields.index("target_group")
+
+
+def _filled_width(fields: list[str | None]) -> int:
+    """Columns a full row has: a merged 服务对象 cell that vanished leaves one fewer."""
+    while fields and fields[-1] is None:
+        fields = fields[:-1]
+    return len(fields)
 
 
 def _find_seq_and_name(cells: list[Cell]) -> tuple[int | None, int | None, bool, Cell | None]:

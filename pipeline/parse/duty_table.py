@@ -7,7 +7,7 @@ task cell, or in a cell of their own.
 from __future__ import annotations
 
 from pipeline.extract.units import split_units
-from pipeline.markers import MarkerKind, parse_marker
+from pipeline.markers import Marker, MarkerKind, parse_marker
 from pipeline.model import Block, Cell, Table
 from pipeline.normalise import squash
 from pipeline.parse.task_list import TaskDraft
@@ -25,7 +25,7 @@ def duty_table_to_drafts(table: Table) -> list[TaskDraft]:
             draft = _row_to_draft(block, page.fields)
             if draft is None:
                 continue
-            if parse_marker(draft.marker).kind is MarkerKind.cn_dun:
+            if draft.kind == MarkerKind.cn_dun.value:
                 group = draft
                 drafts.append(draft)
             elif group is not None:
@@ -41,7 +41,7 @@ def _row_to_draft(block: Block, fields: list[str | None]) -> TaskDraft | None:
     filled = [cell for cell in cells if cell.text]
     if not filled:
         return None
-    marker = parse_marker(filled[0].text)
+    marker = parse_marker(filled[0].text) or _seq_marker(filled[0], fields, cells)
     if marker is None:
         return None
     if marker.kind is MarkerKind.cn_dun:
@@ -52,17 +52,26 @@ def _row_to_draft(block: Block, fields: list[str | None]) -> TaskDraft | None:
     if not title_text and len(filled) > 1:
         title_cell = filled[1]
         title_text = title_cell.text
-    content = by_field.get("content")
-    if content is title_cell:
-        content = None
     pieces = [(title_text, title_cell.span.start + title_cell.text.find(title_text))]
-    if content is not None and content.text:
-        pieces.append((content.text, content.span.start))
-    draft = TaskDraft(number=marker.number, marker=marker.text, title=squash(title_text),
+    for field in ("content", "deadline"):  # the item's own words: policy text, time limit
+        cell = by_field.get(field)
+        if cell is not None and cell.text and cell is not title_cell:
+            pieces.append((cell.text, cell.span.start))
+    draft = TaskDraft(number=marker.number, marker=marker.text, kind=marker.kind.value,
+                      title=squash(title_text),
                       title_span=title_cell.span, own_text=Assembly(pieces).text,
                       text_pieces=pieces)
     _read_unit_columns(draft, by_field)
     return draft
+
+
+def _seq_marker(first: Cell, fields: list[str | None], cells: list[Cell]) -> Marker | None:
+    """A bare number in the table's 序号 column numbers the row like a 1. marker."""
+    if "seq" not in fields or first is not cells[fields.index("seq")]:
+        return None
+    if not (first.text.isdigit() and first.text.isascii()):
+        return None
+    return Marker(MarkerKind.ar_dot, int(first.text), first.text, len(first.text))
 
 
 def _group_draft(filled: list[Cell], marker: str, number: int) -> TaskDraft:
@@ -76,7 +85,8 @@ def _group_draft(filled: list[Cell], marker: str, number: int) -> TaskDraft:
         text, used = "".join(parts), filled
     title = squash(text[len(marker):].lstrip("、. "))
     span = cover([cell.span for cell in used])
-    return TaskDraft(number=number, marker=marker, title=title, title_span=span,
+    return TaskDraft(number=number, marker=marker, kind=MarkerKind.cn_dun.value, title=title,
+                     title_span=span,
                      own_text=title, text_pieces=[(title, span.start)])
 
 

@@ -38,6 +38,7 @@ class TaskDraft(BaseModel):
 
     number: int
     marker: str
+    kind: str = Field(description="marker family, e.g. '一、' or '1.'")
     inferred: bool = False
     level: int = 1
     title: str
@@ -93,7 +94,8 @@ def node_to_draft(node: OutlineNode, level: int, lines: LineIndex) -> TaskDraft:
     clauses = find_responsibility_clauses(assembly.text)
     title, title_end = _title(node.heading_text, clauses)
     start = pieces[0][1]
-    draft = TaskDraft(number=node.number, marker=node.marker, inferred=node.inferred,
+    draft = TaskDraft(number=node.number, marker=node.marker, kind=node.kind,
+                      inferred=node.inferred,
                       level=level, title=title, title_span=lines.span(start, start + title_end),
                       own_text=assembly.text, text_pieces=pieces)
     if node.inferred:
