@@ -1,12 +1,14 @@
 """Read source to one validated-ready `NoticeRecord`: the stages in data-flow order."""
 from __future__ import annotations
 
+from typing import Any
+
 import regex
 
 from pipeline.extract.responsibility import states_first_listed_leads
 from pipeline.metadata import blocks_to_metadata
-from pipeline.model import (CatalogueItem, NoticeRecord, SourceDocument, SourceInfo, TableKind,
-                            Task, NoticeWarning)
+from pipeline.model import (CatalogueItem, NoticeRecord, NoticeWarning, OutlineNode,
+                            SourceDocument, SourceInfo, Table, TableKind, Task)
 from pipeline.outline import blocks_to_outline
 from pipeline.parse.catalogue_table import rows_to_items, table_to_rows
 from pipeline.parse.duty_table import duty_table_to_drafts
@@ -21,14 +23,21 @@ NOTICE_ID_DIGITS = 16
 _ANNOUNCED_CATALOGUE = regex.compile(r"附\s*件\s*\d?\s*[::]?[^\n]{0,40}?服务清单")
 
 
-def extract_notice(document: SourceDocument) -> NoticeRecord:
-    """Every stage from decoded text to the notice's record (not yet schema-checked)."""
+def extract_notice(document: SourceDocument, trace: dict[str, Any] | None = None) -> NoticeRecord:
+    """Every stage from decoded text to the notice's record (not yet schema-checked).
+
+    With a `trace` dict, the intermediates (blocks, tables, heading tree) are
+    kept in it, so a wrong record can be traced to the stage that made it.
+    """
     notice_id = document.sha256[:NOTICE_ID_DIGITS]
     lines = LineIndex(document.text)
     blocks = text_to_blocks(document.text)
     tables = blocks_to_tables(blocks)
+    outline = blocks_to_outline(blocks)
+    if trace is not None:
+        trace.update(blocks=blocks, tables=tables, outline=outline)
     catalogue = _catalogue(tables, notice_id, lines)
-    tasks = _tasks(blocks, tables, notice_id, lines, document.text)
+    tasks = _tasks(outline, tables, notice_id, lines, document.text)
     warnings = list(document.warnings) + _warnings(document.text, catalogue, tasks, lines)
     source = SourceInfo(path=document.path, sha256=document.sha256, format=document.format,
                         encoding=document.encoding)
@@ -36,14 +45,15 @@ def extract_notice(document: SourceDocument) -> NoticeRecord:
                         catalogue=catalogue, tasks=tasks, warnings=warnings)
 
 
-def _catalogue(tables, notice_id: str, lines: LineIndex) -> list[CatalogueItem]:
+def _catalogue(tables: list[Table], notice_id: str, lines: LineIndex) -> list[CatalogueItem]:
     rows = [row for table in tables if table.kind is TableKind.catalogue
             for row in table_to_rows(table)]
     return rows_to_items(rows, notice_id, lines)
 
 
-def _tasks(blocks, tables, notice_id: str, lines: LineIndex, text: str) -> list[Task]:
-    drafts = [node_to_draft(node, 1, lines) for node in outline_to_task_roots(blocks_to_outline(blocks))]
+def _tasks(outline: list[OutlineNode], tables: list[Table], notice_id: str, lines: LineIndex,
+           text: str) -> list[Task]:
+    drafts = [node_to_draft(node, 1, lines) for node in outline_to_task_roots(outline)]
     for table in tables:
         if table.kind is TableKind.duties:
             drafts += duty_table_to_drafts(table)

@@ -29,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     extract.add_argument("paths", nargs="+", type=Path, help="notice files or folders")
     extract.add_argument("--out", type=Path, default=Path("outputs"),
                          help="output folder (default: outputs)")
+    extract.add_argument("--debug", action="store_true",
+                         help="also write each stage's intermediates under OUT/_debug/")
     schema = commands.add_parser("schema", help="write the JSON Schema of the output files")
     schema.add_argument("--out", type=Path, default=Path("schemas"),
                         help="schema folder (default: schemas)")
@@ -36,11 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "schema":
         print(write_schema(args.out))
         return 0
-    return run_extract(args.paths, args.out)
+    return run_extract(args.paths, args.out, debug=args.debug)
 
 
-def run_extract(paths: list[Path], out_dir: Path) -> int:
+def run_extract(paths: list[Path], out_dir: Path, debug: bool = False) -> int:
     """Extract every notice; exit status 1 when any file failed."""
+    debug_dir = out_dir / "_debug" if debug else None
     console = Console(stderr=True)
     jobs, outcomes = plan_jobs(paths, out_dir)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -48,7 +51,7 @@ def run_extract(paths: list[Path], out_dir: Path) -> int:
     with Progress(*columns, console=console, transient=True) as progress:
         bar = progress.add_task("extracting", total=len(jobs))
         for job in jobs:
-            outcomes.append(process_job(job))
+            outcomes.append(process_job(job, debug_dir))
             progress.advance(bar)
     print(summarise(outcomes), file=sys.stderr)
     return 1 if any(o.status is RunStatus.failure for o in outcomes) else 0

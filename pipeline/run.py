@@ -61,12 +61,18 @@ def _notice_files(given: Path) -> list[tuple[Path, Path]]:
     return [(path, path.relative_to(given)) for path in found]
 
 
-def process_job(job: Job) -> NoticeOutcome:
-    """Read, extract, validate and write one notice; errors become the outcome."""
+def process_job(job: Job, debug_dir: Path | None = None) -> NoticeOutcome:
+    """Read, extract, validate and write one notice; errors become the outcome.
+
+    With `debug_dir`, the stages' intermediates are written below it too.
+    """
     try:
         document = read_document(job.path)
         document.path = job.label
-        record = extract_notice(document)
+        trace: dict | None = {} if debug_dir is not None else None
+        record = extract_notice(document, trace)
+        if debug_dir is not None:
+            write_trace(trace, debug_dir / Path(job.label).with_suffix(""))
         data = record_to_json(record)
         write_json_atomic(job.output, data)
     except ExtractionError as error:
@@ -79,6 +85,13 @@ def process_job(job: Job) -> NoticeOutcome:
                          status=RunStatus.partial if codes else RunStatus.success,
                          catalogue_items=len(record.catalogue), tasks=len(record.tasks),
                          warnings=codes)
+
+
+def write_trace(trace: dict, folder: Path) -> None:
+    """One JSON file per intermediate: blocks.json, tables.json, outline.json."""
+    for name, value in trace.items():
+        data = [item.model_dump(mode="json") for item in value]
+        write_json_atomic(folder / f"{name}.json", data)
 
 
 def _failure(path: Path, error: ExtractionError) -> NoticeOutcome:

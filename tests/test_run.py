@@ -85,3 +85,12 @@ def test_extracted_notice_content(tmp_path):
         "1", "建立探访制度", ["各县区民政局"])
     assert [(f["value"], f["unit"]) for f in task["figures"]] == [(1, "次"), (100, "%")]
     assert task["deadline_years"] == [2025]
+
+
+def test_debug_run_writes_the_intermediates(tmp_path):
+    write(tmp_path / "in" / "a.txt", NOTICE.encode())
+    assert main(["extract", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--debug"]) == 0
+    trace = tmp_path / "out" / "_debug" / "a"
+    assert sorted(p.name for p in trace.iterdir()) == ["blocks.json", "outline.json", "tables.json"]
+    outline = json.loads((trace / "outline.json").read_text())
+    assert outline[0]["heading_text"] == "工作任务"
