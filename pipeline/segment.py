@@ -7,14 +7,13 @@ printed again) are joined back into one `Table`.
 """
 from __future__ import annotations
 
-import json
 from functools import lru_cache
-from importlib import resources
 
 import regex
 
 from pipeline.model import Block, BlockKind, Cell, Span, Table, TableKind, TablePage
 from pipeline.normalise import fold_width, squash
+from pipeline.vocab import json_data
 
 # Rows aligned with spaces need at least this many cells to count as a table row.
 MIN_ALIGNED_CELLS = 3
@@ -33,8 +32,7 @@ def header_vocabulary() -> dict[str, list[str]]:
     A header cell names a field when its text (whitespace removed) is one of
     the field's words, or ends with one of two or more characters.
     """
-    path = resources.files("pipeline") / "vocab" / "table_headers.json"
-    return json.loads(path.read_text(encoding="utf-8"))
+    return json_data("table_headers")
 
 
 def text_to_blocks(text: str) -> list[Block]:

@@ -13,12 +13,12 @@ units.
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 import cn2an
 import regex
 
 from pipeline.model import Located, Quantity
+from pipeline.vocab import word_list
 
 # --- settings -----------------------------------------------------------------------
 
@@ -26,16 +26,9 @@ MAX_QUOTED_CHARS = 30  # a slogan or name in quotes is short; longer means an un
 MAX_TITLE_CHARS = 120  # a cited document title 《…》
 CONDITION_WINDOW = 8  # chars after a year searched for 后: "在2019年脱贫后" is a condition
 CN2AN_MODE = "strict"  # counts only: "一二三" (digit by digit) is not a count
-VOCAB_DIR = Path(__file__).resolve().parent.parent / "vocab"
 
 
 # --- vocabulary ----------------------------------------------------------------------
-
-
-def _load_vocab(name: str) -> list[str]:
-    """Entries of a vocab file, one per line; blank lines and # comments skipped."""
-    text = (VOCAB_DIR / name).read_text(encoding="utf-8")
-    return [entry for line in text.splitlines() if (entry := line.split("#", 1)[0].strip())]
 
 
 def _alternation(words: list[str]) -> str:
@@ -43,11 +36,11 @@ def _alternation(words: list[str]) -> str:
     return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
-UNITS = frozenset(_load_vocab("measure_units.txt"))
-MONEY_UNITS = frozenset(_load_vocab("quantities_money_units.txt"))
-PERCENT_WORDS = dict(line.split() for line in _load_vocab("quantities_percent_words.txt"))
-PER_BASES = _load_vocab("quantities_per_bases.txt")
-NOT_COUNTS = _load_vocab("quantities_not_counts.txt")
+UNITS = frozenset(word_list("measure_units"))
+MONEY_UNITS = frozenset(word_list("quantities_money_units"))
+PERCENT_WORDS = dict(line.split() for line in word_list("quantities_percent_words"))
+PER_BASES = word_list("quantities_per_bases")
+NOT_COUNTS = word_list("quantities_not_counts")
 assert MONEY_UNITS <= UNITS, "every money unit must also be a measure unit"
 
 # --- patterns ------------------------------------------------------------------------

@@ -13,19 +13,18 @@ import re
 import threading
 from bisect import bisect_right
 from functools import lru_cache
-from pathlib import Path
 from typing import Literal, NamedTuple
 
 import spacy
 from spacy.language import Language
 
 from pipeline.model import Located
+from pipeline.vocab import word_list
 
 Role = Literal["lead", "responsible"]
 
 # --- settings ---------------------------------------------------------------------
 
-VOCAB_DIR = Path(__file__).resolve().parent.parent / "vocab"
 SPANS_KEY = "units"
 MAX_UNIT_CHARS = 32  # 市养老服务发展工作领导小组成员单位 is 17; longer spans are prose
 MAX_INNER_BRACKET_CHARS = 8  # (市、区) is inner; a longer bracket is not part of a name
@@ -54,9 +53,8 @@ _LOCK = threading.Lock()
 
 
 def read_vocab(name: str) -> tuple[str, ...]:
-    """Entries of vocab/units_<name>.txt: one a line, blank lines and `#` comments skipped."""
-    lines = (VOCAB_DIR / f"units_{name}.txt").read_text(encoding="utf-8").splitlines()
-    return tuple(entry for line in lines if (entry := line.split("#", 1)[0].strip()))
+    """Entries of vocab/units_<name>.txt."""
+    return word_list(f"units_{name}")
 
 
 LEVELS = read_vocab("levels")

@@ -8,14 +8,12 @@ rather than by the header's positions.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-from importlib import resources
-
 import regex
 from pydantic import BaseModel, Field
 
 from pipeline.model import Block, Cell, Flag, Span
 from pipeline.normalise import squash
+from pipeline.vocab import word_list
 
 # The 序号 may stand in one of the first few cells (after the 服务对象 cell).
 MAX_SEQ_CELL = 2
@@ -33,11 +31,8 @@ _SEQ_AND_NAME = regex.compile(
 _FUNDING_WORDS = regex.compile(r"资金|支出|财政|承担|补助|基金|经费|负责")
 
 
-@lru_cache(maxsize=1)
-def service_types() -> frozenset[str]:
-    path = resources.files("pipeline") / "vocab" / "service_types.txt"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+def service_types() -> tuple[str, ...]:
+    return word_list("service_types")
 
 
 class CatalogueRow(BaseModel):

@@ -18,15 +18,13 @@ off. The rules, for the family of layouts:
 """
 from __future__ import annotations
 
-from functools import lru_cache
-from importlib import resources
-
 import regex
 
 from pipeline.extract.quantities import min_age
 from pipeline.model import Cell, Flag
 from pipeline.normalise import squash
 from pipeline.parse.catalogue_rows import CatalogueRow
+from pipeline.vocab import word_list
 
 # A label's evidence must beat the printed label's by this much to move a row.
 REASSIGN_MARGIN = 0.5
@@ -42,11 +40,8 @@ _GROUP_PHRASE = regex.compile(r"\d{2,3}\s*周岁(?:及以上|以上)(?:的)?老�
 _AGE = regex.compile(r"(\d{2,3})\s*(?:周岁|岁)")
 
 
-@lru_cache(maxsize=1)
 def _stop_bigrams() -> frozenset[str]:
-    path = resources.files("pipeline") / "vocab" / "target_group_stop_bigrams.txt"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+    return frozenset(word_list("target_group_stop_bigrams"))
 
 
 def resolve_target_groups(rows: list[CatalogueRow]) -> list[tuple[str | None, Cell | None]]:

@@ -6,9 +6,6 @@ figures, deadlines and IDs the same way.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-from importlib import resources
-
 import regex
 from pydantic import BaseModel, Field
 
@@ -19,18 +16,16 @@ from pipeline.model import Flag, Located, OutlineNode, Span, Task
 from pipeline.normalise import squash
 from pipeline.outline import walk
 from pipeline.spans import Assembly, LineIndex
+from pipeline.vocab import word_list
 
 _TITLE_END = regex.compile(r"[。]")
 # A clause after the last of this many items (and no other) closes the whole group.
 MIN_ITEMS_FOR_GROUP_CLAUSE = 2
 
 
-@lru_cache(maxsize=1)
 def container_words() -> tuple[str, ...]:
     """Heading words of a part whose numbered items are the tasks (三、主要任务)."""
-    path = resources.files("pipeline") / "vocab" / "task_containers.txt"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+    return word_list("task_containers")
 
 
 class TaskDraft(BaseModel):
