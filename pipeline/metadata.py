@@ -38,7 +38,7 @@ _LABELLED_DATE = regex.compile(
     r"(?:成文日期|发布日期|发布时间|印发日期|发文日期|日期)\s*[::]\s*"
     r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})")
 _REGION = regex.compile(
-    r"^(?:\p{Han}{2,6}?(?:省|自治区))?(?:(?P<city>\p{Han}{1,8}?(?:自治州|地区|盟|市|州)))?"
+    r"^(?:\p{Han}{2,6}?(?:省|自治区))?(?:(?P<city>\p{Han}{1,8}?(?:自治州|地区|盟|州市|市|州)))?"
     r"(?P<county>\p{Han}{1,6}?(?:自治县|县|区|旗|市))?")
 
 # Words that show a "place" matched at the start of a title is really prose (关于推进全市…).
@@ -160,8 +160,8 @@ def region_of(name: str | None) -> str | None:
 
     >>> region_of("鹤壁市人民政府办公室关于…的通知"), region_of("薛城区人民政府办公室")
     ('鹤壁市', '薛城区')
-    >>> region_of("山东省枣庄市薛城区民政局")
-    '薛城区'
+    >>> region_of("山东省枣庄市薛城区民政局"), region_of("杭州市民政局")
+    ('薛城区', '杭州市')
     """
     if not name:
         return None

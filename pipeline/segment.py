@@ -23,6 +23,8 @@ MAX_HEADER_CELL_CHARS = 12
 MAX_FURNITURE_CHARS = 20
 
 _ALIGNED_GAP = regex.compile(r" {2,}")
+# A ruling line between header and rows (| --- | --- |, +----+, ────): layout only.
+_RULE_LINE = regex.compile(r"^[\s|:+\-—─=]*[-—─=]{3,}[\s|:+\-—─=]*$")
 
 
 @lru_cache(maxsize=1)
@@ -41,7 +43,7 @@ def text_to_blocks(text: str) -> list[Block]:
     offset = 0
     in_aligned_table = False
     for number, folded in enumerate(fold_width(text).split("\n"), start=1):
-        if folded.strip():
+        if folded.strip() and not _RULE_LINE.match(folded):
             span = Span(line=number, end_line=number, start=offset,
                                         end=offset + len(folded))
             block, in_aligned_table = _line_to_block(folded, span, in_aligned_table)

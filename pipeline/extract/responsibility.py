@@ -33,7 +33,11 @@ _CLAUSE_START_RE = re.compile(rf"""
 """, re.VERBOSE)
 
 _ROLE_BRACKET_RE = re.compile(r"""
-    [(（] (?P<content> [^()（）]{2,120}? (?: 牵头 | 配合 | 负责 | 参与 ) [^()（）]{0,60}? ) [)）]
+    [(（] (?P<content>
+        (?: [^()（）] | [(（][^()（）]*[)）] ){2,160}?   # text, or one inner bracket: 各县(市、区)
+        (?: 牵头 | 配合 | 负责 | 参与 )                    # a role word
+        (?: [^()（）] | [(（][^()（）]*[)）] ){0,80}?
+    ) [)）]
 """, re.VERBOSE)
 
 _BARE_PREFIX_END_RE = re.compile(rf"""

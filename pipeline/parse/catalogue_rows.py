@@ -17,6 +17,8 @@ from pipeline.vocab import word_list
 
 # The 序号 may stand in one of the first few cells (after the 服务对象 cell).
 MAX_SEQ_CELL = 2
+# Marks of an item a city or county added to the national list.
+LOCAL_ADDITION_MARKS = ("*", "※", "★")
 # A cell holding more than this many characters is prose, never a unit list.
 MAX_UNIT_CELL_CHARS = 80
 
@@ -75,6 +77,7 @@ def row_to_catalogue_row(block: Block, fields: list[str | None]) -> CatalogueRow
             if not rest:
                 return None
             name, rest = rest[0], rest[1:]
+    star = star or name.text.startswith(LOCAL_ADDITION_MARKS)  # *老年助餐服务
     row = CatalogueRow(block=block, seq=seq, local_addition=star, name=name, flags=flags,
                        label=_join_cells(label_cells))
     _assign_tail(row, rest, fields)

@@ -5,7 +5,8 @@ from pipeline.extract.quantities import find_amounts, min_age
 from pipeline.extract.units import split_units
 from pipeline.model import CatalogueItem, Cell, Flag, Quantity, Span, Table
 from pipeline.normalise import squash
-from pipeline.parse.catalogue_rows import CatalogueRow, row_to_catalogue_row
+from pipeline.parse.catalogue_rows import (LOCAL_ADDITION_MARKS, CatalogueRow,
+                                          row_to_catalogue_row)
 from pipeline.parse.target_groups import resolve_target_groups
 from pipeline.spans import LineIndex
 
@@ -63,7 +64,7 @@ def _row_to_item(row: CatalogueRow, group: str | None, group_cell: Cell | None,
     return CatalogueItem(
         id=item_id, seq=row.seq, local_addition=row.local_addition,
         target_group=group, min_age=min_age(group) if group else None,
-        name=squash(row.name.text).lstrip("*"),
+        name=squash(row.name.text).lstrip("".join(LOCAL_ADDITION_MARKS)),
         content=values["content"], service_type=squash(values["service_type"] or "") or None,
         standard=values["standard"], funding=values["funding"],
         lead_units=lead_units, amounts=_amounts(row, lines), flags=row.flags, sources=sources,

@@ -58,7 +58,7 @@ def _row_to_draft(block: Block, fields: list[str | None]) -> TaskDraft | None:
         if cell is not None and cell.text and cell is not title_cell:
             pieces.append((cell.text, cell.span.start))
     draft = TaskDraft(number=marker.number, marker=marker.text, kind=marker.kind.value,
-                      title=squash(title_text),
+                      title=squash(title_text.split("。", 1)[0]),
                       title_span=title_cell.span, own_text=Assembly(pieces).text,
                       text_pieces=pieces)
     _read_unit_columns(draft, by_field)

@@ -141,9 +141,17 @@ def _score(row: CatalogueRow, label: str) -> float:
 
 
 def _age_agreement(text: str, label: str) -> float:
-    """+1 when the row's first stated age meets the label's minimum, -1 when below it."""
+    """How the row's first stated age fits the label's minimum age.
+
+    +1 when they are equal, +0.5 when the age is above it (a 100-year-old is
+    also over 80, but a row about 80-year-olds belongs to the 80 group rather
+    than to the 60 one), -1 when below it.
+    """
     label_age = min_age(label)
     stated = _AGE.search(text)
     if label_age is None or stated is None:
         return 0.0
-    return 1.0 if int(stated.group(1)) >= label_age else -1.0
+    age = int(stated.group(1))
+    if age == label_age:
+        return 1.0
+    return 0.5 if age > label_age else -1.0
