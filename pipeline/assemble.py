@@ -31,7 +31,7 @@ def extract_notice(document: SourceDocument, trace: dict[str, Any] | None = None
     """
     notice_id = document.sha256[:NOTICE_ID_DIGITS]
     lines = LineIndex(document.text)
-    blocks = text_to_blocks(document.text)
+    blocks = document.blocks if document.blocks is not None else text_to_blocks(document.text)
     tables = blocks_to_tables(blocks)
     outline = blocks_to_outline(blocks)
     if trace is not None:

@@ -13,6 +13,10 @@ ERROR_CODES: dict[str, str] = {
     "E006_output_clash": "two inputs would write the same output file",
     "E007_invalid_record": "the extracted record failed schema validation",
     "E008_internal": "the pipeline failed on this file (a bug: please report it with the file)",
+    "E009_encrypted": "the file is encrypted or password-protected",
+    "E010_no_text_layer": "the PDF has no text layer (a scanned notice): it needs OCR first",
+    "E011_corrupt": "the file is truncated or corrupt",
+    "E012_converter_failed": "converting the file with LibreOffice failed",
 }
 
 

@@ -11,7 +11,7 @@ from typing import Generic, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 T = TypeVar("T")
 
@@ -25,13 +25,30 @@ class Record(BaseModel):
 # --- provenance -----------------------------------------------------------------
 
 
+def _absent(value: object) -> bool:
+    return value is None
+
+
 class Span(Record):
-    """Where a value came from: 1-based lines and character offsets in the decoded source."""
+    """Where a value came from.
+
+    Lines and offsets point into the notice's text: the decoded file for a
+    text notice, or for PDF, Word and HTML the text the reader laid out (one
+    line per paragraph, a table row's cells joined by tabs). `page` and
+    `bbox` (PDF) or `locator` (Word, HTML) point into the original file; they
+    are left out of the JSON where a format has none.
+    """
 
     line: int = Field(ge=1, description="first line of the value (1-based)")
     end_line: int = Field(ge=1, description="last line of the value (1-based)")
-    start: int = Field(ge=0, description="offset of the first character in the decoded text")
+    start: int = Field(ge=0, description="offset of the first character in the text")
     end: int = Field(ge=0, description="offset after the last character")
+    page: int | None = Field(default=None, ge=1, exclude_if=_absent,
+                             description="PDF: 1-based page number")
+    bbox: tuple[float, float, float, float] | None = Field(
+        default=None, exclude_if=_absent, description="PDF: x0, top, x1, bottom in points")
+    locator: str | None = Field(default=None, exclude_if=_absent,
+                                description="Word or HTML: the element, e.g. 'tbl[2]/tr[3]/tc[1]'")
 
 
 class Flag(Record):
@@ -130,20 +147,11 @@ class NoticeRecord(Record):
 # --- intermediates ------------------------------------------------------------------
 
 
-class SourceDocument(BaseModel):
-    """A read notice: decoded text, before any parsing. Every span points into `text`."""
-
-    path: str
-    sha256: str
-    format: str
-    encoding: str | None
-    text: str
-    warnings: list[NoticeWarning] = Field(default_factory=list)
-
-
 class Cell(BaseModel):
     text: str
     span: Span
+    inherited: bool = Field(default=False,
+                            description="a merged cell's value, copied from the cell it spans from")
 
 
 class BlockKind(str, Enum):
@@ -158,6 +166,22 @@ class Block(BaseModel):
     text: str
     span: Span
     cells: list[Cell] = Field(default_factory=list)
+
+
+class SourceDocument(BaseModel):
+    """A read notice, before any parsing. Every span points into `text`.
+
+    Text notices carry only `text`; readers of laid-out formats (PDF, Word,
+    HTML) also give the `blocks` they read, with real table cells.
+    """
+
+    path: str
+    sha256: str
+    format: str
+    encoding: str | None
+    text: str
+    blocks: list[Block] | None = None
+    warnings: list[NoticeWarning] = Field(default_factory=list)
 
 
 class OutlineNode(BaseModel):

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from pipeline.assemble import extract_notice
 from pipeline.errors import ERROR_CODES, ExtractionError
-from pipeline.ingest import read_document
+from pipeline.ingest import SUFFIX_FORMATS, read_document
 from pipeline.model import NoticeOutcome, RunStatus
 from pipeline.validate import record_to_json
 from pipeline.write import write_json_atomic
@@ -20,7 +20,7 @@ from pipeline.write import write_json_atomic
 log = logging.getLogger(__name__)
 
 # File endings picked up when a folder is given; a file named explicitly is always read.
-NOTICE_SUFFIXES = frozenset({".txt", ".text"})
+NOTICE_SUFFIXES = frozenset(SUFFIX_FORMATS)
 
 
 class Job(BaseModel):

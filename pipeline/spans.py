@@ -12,8 +12,8 @@ _NEWLINE = re.compile("\n")
 class LineIndex:
     """Line starts of one text, so offsets turn into spans without rescanning it.
 
-    >>> LineIndex("ab\\ncd\\nef").span(3, 7)
-    Span(line=2, end_line=3, start=3, end=7)
+    >>> LineIndex("ab\\ncd\\nef").span(3, 7).model_dump()
+    {'line': 2, 'end_line': 3, 'start': 3, 'end': 7}
     """
 
     def __init__(self, text: str):

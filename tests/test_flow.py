@@ -7,7 +7,7 @@ from tests.conftest import SAMPLES
 def test_flow_extracts_notices_and_reports_bad_files(prefect_server, tmp_path):
     bad = tmp_path / "broken.txt"
     bad.write_bytes(b"\x00\x00binary")
-    sample = SAMPLES / "000_1d3b4e9bec569f5b.txt"
+    sample = SAMPLES / "txt" / "000_1d3b4e9bec569f5b.txt"
     outcomes = extract_notices([str(sample), str(bad)], str(tmp_path / "out"))
     by_path = {outcome.path: outcome for outcome in outcomes}
     assert by_path[str(sample)].status is RunStatus.success

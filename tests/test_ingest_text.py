@@ -48,11 +48,11 @@ def test_read_document_names_what_is_wrong(tmp_path):
     with pytest.raises(ExtractionError) as raised:
         read_document(tmp_path / "missing.txt")
     assert raised.value.code == "E004_unreadable"
-    pdf = tmp_path / "notice.txt"
-    pdf.write_bytes(b"%PDF-1.7\n...")
+    archive = tmp_path / "notice.txt"
+    archive.write_bytes(b"PK\x03\x04 not a word file")
     with pytest.raises(ExtractionError) as raised:
-        read_document(pdf)
-    assert raised.value.code == "E005_unsupported_format" and "pdf" in str(raised.value)
+        read_document(archive)
+    assert raised.value.code == "E005_unsupported_format" and "zip" in str(raised.value)
 
 
 def test_read_document_hashes_the_bytes_read(tmp_path):

@@ -20,7 +20,7 @@ def test_checked_in_schema_matches_the_models():
 def test_committed_outputs_validate_with_a_standard_validator():
     validator = Draft202012Validator(json.loads((ROOT / schema_path()).read_text()),
                                      format_checker=FormatChecker())
-    outputs = sorted(OUTPUTS.glob("*.json"))
+    outputs = sorted(OUTPUTS.rglob("*.json"))
     assert outputs
     for path in outputs:
         data = json.loads(path.read_text(encoding="utf-8"))

@@ -1,43 +1,89 @@
-"""Read a notice file into a `SourceDocument`: one reader per format, chosen by content."""
+"""Read a notice file into a `SourceDocument`: one reader per format, chosen by content.
+
+Readers are registered in `READERS` (format name -> function of path and
+bytes). A reader raises `ExtractionError` with a code when it cannot read.
+"""
 from __future__ import annotations
 
 import hashlib
+import importlib
+import io
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+import regex
+
 from pipeline.errors import ExtractionError
 from pipeline.ingest.text import decode_text
-from pipeline.model import SourceDocument
+from pipeline.model import NoticeWarning, SourceDocument
 
-# Leading bytes of formats that are not plain text.
-MAGIC_BYTES: dict[bytes, str] = {
-    b"%PDF": "pdf",
-    b"PK\x03\x04": "zip",
-    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "ole",
-}
+Reader = Callable[[Path, bytes], SourceDocument]
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_HTML_START = regex.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta)",
+                            regex.IGNORECASE | regex.DOTALL)
+# How many leading bytes are searched for an HTML start tag.
+HTML_SNIFF_BYTES = 4096
+
+# The formats a file name's ending promises, to note a name that does not match the content.
+SUFFIX_FORMATS = {".txt": "text", ".text": "text", ".pdf": "pdf", ".docx": "docx",
+                  ".doc": "doc", ".wps": "doc", ".html": "html", ".htm": "html",
+                  ".shtml": "html"}
 
 
 def sniff_format(data: bytes) -> str:
-    """Name the format from the file's first bytes, not its name.
+    """Name the format from the file's bytes, not its name.
 
-    >>> sniff_format(b"%PDF-1.7 ...")
-    'pdf'
-    >>> sniff_format("通知".encode())
-    'text'
+    >>> sniff_format(b"%PDF-1.7 ..."), sniff_format("通知".encode()), sniff_format(b"<html>")
+    ('pdf', 'text', 'html')
     """
-    for magic, name in MAGIC_BYTES.items():
-        if data.startswith(magic):
-            return name
+    if data.startswith(b"%PDF"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return _zip_format(data)
+    if data.startswith(_OLE_MAGIC):
+        return "ole"
+    if _HTML_START.match(data[:HTML_SNIFF_BYTES].lstrip(b"\xef\xbb\xbf")):
+        return "html"
     return "text"
+
+
+def _zip_format(data: bytes) -> str:
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except zipfile.BadZipFile:
+        return "zip"
+    return "docx" if "word/document.xml" in names else "zip"
 
 
 def read_text(path: Path, data: bytes) -> SourceDocument:
     text, encoding = decode_text(data)
-    return SourceDocument(path=str(path), sha256=hashlib.sha256(data).hexdigest(),
-                          format="text", encoding=encoding, text=text)
+    return SourceDocument(path=str(path), sha256=_sha256(data), format="text",
+                          encoding=encoding, text=text)
 
 
-READERS: dict[str, Callable[[Path, bytes], SourceDocument]] = {"text": read_text}
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# Format -> "module:function". Modules load on first use, so a batch of text
+# notices never imports pdfplumber or lxml.
+READERS: dict[str, str] = {
+    "text": "pipeline.ingest:read_text",
+    "pdf": "pipeline.ingest.pdf:read_pdf",
+    "docx": "pipeline.ingest.docx:read_docx",
+    "ole": "pipeline.ingest.doc:read_ole",  # .doc and .wps, via LibreOffice
+    "html": "pipeline.ingest.html:read_html",
+}
+
+
+def reader_for(fmt: str) -> Reader | None:
+    target = READERS.get(fmt)
+    if target is None:
+        return None
+    module, function = target.split(":")
+    return getattr(importlib.import_module(module), function)
 
 
 def read_document(path: Path) -> SourceDocument:
@@ -49,7 +95,14 @@ def read_document(path: Path) -> SourceDocument:
     if not data:
         raise ExtractionError("E001_empty_file")
     fmt = sniff_format(data)
-    reader = READERS.get(fmt)
+    reader = reader_for(fmt)
     if reader is None:
-        raise ExtractionError("E005_unsupported_format", f"{fmt} files are not read yet")
-    return reader(path, data)
+        raise ExtractionError("E005_unsupported_format", f"{fmt} files are not notices")
+    document = reader(path, data)
+    document.sha256 = _sha256(data)
+    promised = SUFFIX_FORMATS.get(path.suffix.lower())
+    if promised and promised != document.format:
+        document.warnings.append(NoticeWarning(
+            code="format_mismatch",
+            message=f"the name ends in {path.suffix} but the content is {document.format}"))
+    return document

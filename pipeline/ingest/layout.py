@@ -1,0 +1,104 @@
+"""What a reader of a laid-out format (PDF, Word, HTML) gives: paragraphs and table rows.
+
+`lay_out` turns them into the notice's text (one line per paragraph, a row's
+cells joined by tabs) and the blocks over it, so that every later stage works
+the same whatever the format, and every span still points into one text.
+"""
+from __future__ import annotations
+
+import regex
+from pydantic import BaseModel, Field
+
+from pipeline.model import Block, BlockKind, Cell, Span
+from pipeline.normalise import fold_width
+
+# Tabs and line breaks inside a cell or paragraph would break the layout's lines.
+_LAYOUT_BREAKS = regex.compile(r"[\t\r\n\v\f]+")
+
+
+class Where(BaseModel):
+    """Where an item sits in the original file."""
+
+    page: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    locator: str | None = None
+
+
+class Paragraph(BaseModel):
+    text: str
+    where: Where = Field(default_factory=Where)
+
+
+class SourceCell(BaseModel):
+    text: str
+    where: Where = Field(default_factory=Where)
+    inherited: bool = False  # a merged cell's value, copied from where the merge starts
+
+
+class SourceRow(BaseModel):
+    cells: list[SourceCell]
+    where: Where = Field(default_factory=Where)
+
+
+Item = Paragraph | SourceRow
+
+
+def lay_out(items: list[Item]) -> tuple[str, list[Block]]:
+    """The notice's text and its blocks, each span carrying its place in the file.
+
+    >>> text, blocks = lay_out([Paragraph(text="一、总体要求"),
+    ...     SourceRow(cells=[SourceCell(text="服务对象"), SourceCell(text="服务项目")])])
+    >>> text
+    '一、总体要求\\n服务对象\\t服务项目\\n'
+    >>> [cell.span.start for cell in blocks[1].cells]
+    [7, 12]
+    """
+    lines: list[str] = []
+    blocks: list[Block] = []
+    offset = 0
+    for number, item in enumerate(items, start=1):
+        if isinstance(item, Paragraph):
+            line = _one_line(item.text)
+            block = Block(kind=BlockKind.paragraph, text=fold_width(line),
+                          span=_span(number, offset, offset + len(line), item.where))
+        else:
+            line, block = _row_block(item, number, offset)
+        if not line.strip():
+            continue
+        lines.append(line)
+        blocks.append(block)
+        offset += len(line) + 1
+    return "".join(line + "\n" for line in lines), _renumber(blocks)
+
+
+def _row_block(row: SourceRow, number: int, offset: int) -> tuple[str, Block]:
+    cells: list[Cell] = []
+    texts: list[str] = []
+    position = offset
+    for source in row.cells:
+        text = _one_line(source.text)
+        cells.append(Cell(text=fold_width(text), inherited=source.inherited,
+                          span=_span(number, position, position + len(text), source.where)))
+        texts.append(text)
+        position += len(text) + 1
+    line = "\t".join(texts)
+    span = _span(number, offset, offset + len(line), row.where)
+    return line, Block(kind=BlockKind.table_row, text=fold_width(line), span=span, cells=cells)
+
+
+def _one_line(text: str) -> str:
+    return _LAYOUT_BREAKS.sub(" ", text).strip()
+
+
+def _span(line: int, start: int, end: int, where: Where) -> Span:
+    return Span(line=line, end_line=line, start=start, end=end, page=where.page,
+                bbox=where.bbox, locator=where.locator)
+
+
+def _renumber(blocks: list[Block]) -> list[Block]:
+    """Line numbers count the laid-out lines (empty items were skipped)."""
+    for line, block in enumerate(blocks, start=1):
+        block.span.line = block.span.end_line = line
+        for cell in block.cells:
+            cell.span.line = cell.span.end_line = line
+    return blocks
