@@ -119,7 +119,9 @@ def _sub_span(span: Span, offset: int) -> Span:
 
 
 def _join_cells(cells: list[Cell]) -> Cell | None:
-    cells = [cell for cell in cells if cell.text]
+    """One cell from several; a merged cell's copied value counts as empty, so the
+    label is carried down from the row where the merge starts, as in text layouts."""
+    cells = [cell for cell in cells if cell.text and not cell.inherited]
     if not cells:
         return None
     span = Span(line=cells[0].span.line, end_line=cells[-1].span.end_line,
