@@ -27,7 +27,6 @@ _ALIGNED_GAP = regex.compile(r" {2,}")
 _RULE_LINE = regex.compile(r"^[\s|:+\-—─=]*[-—─=]{3,}[\s|:+\-—─=]*$")
 
 
-@lru_cache(maxsize=1)
 def header_vocabulary() -> dict[str, list[str]]:
     """Header words per column field, from `vocab/table_headers.json`.
 
@@ -44,8 +43,7 @@ def text_to_blocks(text: str) -> list[Block]:
     in_aligned_table = False
     for number, folded in enumerate(fold_width(text).split("\n"), start=1):
         if folded.strip() and not _RULE_LINE.match(folded):
-            span = Span(line=number, end_line=number, start=offset,
-                                        end=offset + len(folded))
+            span = Span(line=number, end_line=number, start=offset, end=offset + len(folded))
             block, in_aligned_table = _line_to_block(folded, span, in_aligned_table)
             blocks.append(block)
         offset += len(folded) + 1
@@ -57,13 +55,11 @@ def _line_to_block(line: str, span: Span, in_aligned_table: bool) -> tuple[Block
     if line.count("|") >= 2 or "\t" in line:
         separator = "|" if line.count("|") >= 2 else "\t"
         cells = _split_cells(line, span, separator)
-        return Block(kind=BlockKind.table_row, text=line, span=span,
-                                     cells=cells), False
+        return Block(kind=BlockKind.table_row, text=line, span=span, cells=cells), False
     cells = _split_aligned(line, span) if "  " in line.strip() else []
     if len(cells) >= MIN_ALIGNED_CELLS and (in_aligned_table or column_fields(cells)):
-        return Block(kind=BlockKind.table_row, text=line, span=span,
-                                     cells=cells), True
-    return Block(kind=BlockKind.paragraph, text=line, span=span, cells=[]), False
+        return Block(kind=BlockKind.table_row, text=line, span=span, cells=cells), True
+    return Block(kind=BlockKind.paragraph, text=line, span=span), False
 
 
 def _split_cells(line: str, span: Span, separator: str) -> list[Cell]:
