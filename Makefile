@@ -1,10 +1,15 @@
 # Two commands for a fresh machine (see README):
 #   make outputs   install everything, then run the Prefect flow on samples/ into outputs/
 #   make test      install everything, then run the tests
+# Also: make samples (regenerate samples/{docx,pdf,doc,html} from samples/txt),
+#       make system-deps (the Debian packages: LibreOffice and CJK fonts).
 VENV := .venv
 PYTHON := $(VENV)/bin/python
+# LibreOffice reads .doc/.wps notices at run time and makes the PDF/.doc samples;
+# the Noto CJK fonts render their Chinese.
+SYSTEM_PACKAGES := libreoffice-writer-nogui fonts-noto-cjk
 
-.PHONY: outputs test bench schema
+.PHONY: outputs test bench schema samples system-deps
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -12,11 +17,25 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m pip install --quiet -e '.[test]'
 	touch $@
 
-outputs: $(VENV)/.installed
+# Installs only what is missing, and only as root; otherwise says what to install.
+system-deps:
+	@if command -v soffice >/dev/null 2>&1 && fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then \
+		:; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update && apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES); \
+	else \
+		echo "system-deps: LibreOffice (soffice) or the Noto CJK fonts are missing; as root run:"; \
+		echo "  apt-get update && apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES)"; \
+	fi
+
+outputs: $(VENV)/.installed system-deps
 	$(PYTHON) -m flows.extract samples/ --out outputs/
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed system-deps
 	$(PYTHON) -m pytest
+
+samples: $(VENV)/.installed system-deps
+	$(PYTHON) scripts/make_samples.py
 
 bench: $(VENV)/.installed
 	$(PYTHON) benchmarks/bench.py

@@ -30,8 +30,8 @@ def extract_notice(document: SourceDocument, trace: dict[str, Any] | None = None
     kept in it, so a wrong record can be traced to the stage that made it.
     """
     notice_id = document.sha256[:NOTICE_ID_DIGITS]
-    lines = LineIndex(document.text)
     blocks = document.blocks if document.blocks is not None else text_to_blocks(document.text)
+    lines = LineIndex(document.text, document.blocks)
     tables = blocks_to_tables(blocks)
     outline = blocks_to_outline(blocks)
     if trace is not None:

@@ -22,6 +22,7 @@ _TITLE_END = regex.compile(_DOC_TYPE + r"(?:\((?:征求意见稿|试行|草案|�
 _ORG = r"\p{Han}{2,30}?(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|局|委|厅)"
 _ISSUER_PREFIX = regex.compile(rf"^(?P<org>{_ORG})(?=关于|印发|转发)")
 _ISSUER_LINE = regex.compile(rf"^(?P<org>{_ORG})$")
+_ISSUER_LABEL = regex.compile(r"^(?:发文机关|发布机构|发文单位|发布机关)[::](?P<org>\p{Han}{2,40})$")
 _DOC_NUMBER = regex.compile(
     r"""(?P<number>
         \p{Han}{1,12}              # issuer code, e.g. 临政办发
@@ -104,11 +105,15 @@ def _not_a_title(text: str) -> bool:
 
 def _find_issuer(title: str | None, title_span: Span | None,
                  paragraphs: list[Block]) -> tuple[str, Span] | None:
-    """The organisation heading the title, else the one signing above the date."""
+    """The organisation heading the title, else a 发文机关 label, else the signature."""
     if title:
         match = _ISSUER_PREFIX.match(title)
         if match:
             return match.group("org"), title_span
+    for block in paragraphs[:TITLE_SEARCH_LINES]:
+        labelled = _ISSUER_LABEL.match(squash(block.text))
+        if labelled:
+            return labelled.group("org"), block.span
     for index, block in enumerate(paragraphs):
         text = squash(block.text)
         signing = _SIGNING.match(text)

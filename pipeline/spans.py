@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from pipeline.model import Span
+from pipeline.model import Block, Span
 
 _NEWLINE = re.compile("\n")
 
@@ -12,19 +12,38 @@ _NEWLINE = re.compile("\n")
 class LineIndex:
     """Line starts of one text, so offsets turn into spans without rescanning it.
 
+    Given the blocks of a laid-out file (PDF, Word, HTML), a span also takes
+    the page, box or locator of the cell or paragraph it starts in.
+
     >>> LineIndex("ab\\ncd\\nef").span(3, 7).model_dump()
     {'line': 2, 'end_line': 3, 'start': 3, 'end': 7}
     """
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, blocks: list[Block] | None = None):
         self._starts = [0] + [match.end() for match in _NEWLINE.finditer(text)]
+        self._places: list[Span] = []  # sorted spans of cells and paragraphs with a place
+        for block in blocks or []:
+            for part in block.cells or [block]:
+                if part.span.page is not None or part.span.locator is not None:
+                    self._places.append(part.span)
+        self._place_starts = [place.start for place in self._places]
 
     def line_of(self, offset: int) -> int:
         return bisect_right(self._starts, offset)
 
     def span(self, start: int, end: int) -> Span:
-        return Span(line=self.line_of(start), end_line=self.line_of(max(start, end - 1)),
+        span = Span(line=self.line_of(start), end_line=self.line_of(max(start, end - 1)),
                     start=start, end=end)
+        place = self._place_of(start)
+        if place is not None:
+            span.page, span.bbox, span.locator = place.page, place.bbox, place.locator
+        return span
+
+    def _place_of(self, offset: int) -> Span | None:
+        index = bisect_right(self._place_starts, offset) - 1
+        if index >= 0 and offset <= self._places[index].end:
+            return self._places[index]
+        return None
 
 
 def cover(spans: list[Span]) -> Span:

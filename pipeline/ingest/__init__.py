@@ -21,7 +21,8 @@ from pipeline.model import NoticeWarning, SourceDocument
 Reader = Callable[[Path, bytes], SourceDocument]
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_HTML_START = regex.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta)",
+_HTML_START = regex.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+                            rb"<(?:!doctype\s+html|html|head|body|meta)",
                             regex.IGNORECASE | regex.DOTALL)
 # How many leading bytes are searched for an HTML start tag.
 HTML_SNIFF_BYTES = 4096
@@ -52,8 +53,8 @@ def sniff_format(data: bytes) -> str:
 def _zip_format(data: bytes) -> str:
     try:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-    except zipfile.BadZipFile:
-        return "zip"
+    except zipfile.BadZipFile:  # truncated: the local headers still name Word's parts
+        return "docx" if b"word/" in data[:HTML_SNIFF_BYTES] else "zip"
     return "docx" if "word/document.xml" in names else "zip"
 
 

@@ -1,0 +1,90 @@
+"""Make the Word, PDF, .doc and HTML samples from the text notices in samples/txt/.
+
+    .venv/bin/python scripts/make_samples.py            # or: make samples
+
+Every notice becomes samples/docx/<stem>.docx (python-docx) and
+samples/pdf/<stem>.pdf (LibreOffice); a few also become samples/doc/<stem>.doc
+and samples/html/<stem>.html, so that the pipeline can be shown to give the
+same records whatever the format. Structure (paragraphs, tables, merged
+服务对象 groups, duty-table groups) comes from the pipeline's own library; see
+samples_layout.py. Same input, same files: fixed dates in the documents,
+fixed zip timestamps, and the PDFs' conversion stamps rewritten.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from samples_docx import layout_to_docx
+from samples_html import layout_to_html
+from samples_layout import NoticeLayout, notice_to_layout
+from samples_office import ConversionError, convert, find_soffice, fix_pdf_stamps
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+
+# The one notice whose (一) items use Word automatic numbering instead of printed markers.
+AUTO_NUMBERED = {"000_1d3b4e9bec569f5b"}
+# Notices also saved as Word 97 .doc (the OLE reader goes through LibreOffice).
+AS_DOC = {"001_a30600b97fcb8a62", "004_96d89b5e45fd7fea"}
+# Notices also published as a government-site article page, with the page's encoding.
+AS_HTML = {"000_1d3b4e9bec569f5b": "utf-8", "004_96d89b5e45fd7fea": "gbk"}
+
+
+def make_samples(samples: Path = SAMPLES) -> list[Path]:
+    notices = sorted((samples / "txt").glob("*.txt"))
+    if not notices:
+        raise SystemExit(f"make_samples: no text notices in {samples / 'txt'}")
+    find_soffice()  # before writing anything: no half-regenerated sample set
+    layouts = {path.stem: notice_to_layout(path, auto_numbered=path.stem in AUTO_NUMBERED)
+               for path in notices}
+    written = [_write(samples / "docx" / f"{stem}.docx", layout_to_docx(layout))
+               for stem, layout in layouts.items()]
+    written += _office_copies(layouts, samples)
+    written += [_write(samples / "html" / f"{stem}.html", layout_to_html(layouts[stem], encoding))
+                for stem, encoding in sorted(AS_HTML.items())]
+    return written
+
+
+def _office_copies(layouts: dict[str, NoticeLayout], samples: Path) -> list[Path]:
+    """PDF of every notice and .doc of a few, converted in a scratch folder, then moved in."""
+    docx = [samples / "docx" / f"{stem}.docx" for stem in layouts]
+    written = []
+    with tempfile.TemporaryDirectory(prefix="make-samples-") as scratch:
+        for path in convert(docx, "pdf", Path(scratch)):
+            fix_pdf_stamps(path, layouts[path.stem].stamp_date.replace("-", ""))
+            written.append(_write(samples / "pdf" / path.name, path.read_bytes()))
+        as_doc = [path for path in docx if path.stem in AS_DOC]
+        for path in convert(as_doc, "doc", Path(scratch)):
+            written.append(_write(samples / "doc" / path.name, path.read_bytes()))
+    return written
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--samples", type=Path, default=SAMPLES,
+                        help="folder holding txt/; the other formats are written beside it")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    try:
+        written = make_samples(args.samples.resolve())
+    except ConversionError as exc:
+        print(f"make_samples: {exc}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(f"{path.stat().st_size:>9,d}  {path.relative_to(args.samples.resolve().parent)}")
+    print(f"{len(written)} files in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
