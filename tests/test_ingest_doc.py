@@ -18,8 +18,9 @@ import pytest
 
 from pipeline.assemble import extract_notice
 from pipeline.errors import ExtractionError
-from pipeline.ingest import doc, read_document
-from pipeline.ingest.doc import ConverterSettings, ole_to_docx, read_ole
+from pipeline.ingest import read_document
+from pipeline.ingest.word import doc
+from pipeline.ingest.word.doc import ConverterSettings, ole_to_docx, read_ole
 from tests.test_ingest_docx import FIXTURES, build, comparable, notice_docx
 
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None,

@@ -24,8 +24,8 @@ from docx.oxml import parse_xml
 from pipeline.assemble import extract_notice
 from pipeline.errors import ExtractionError
 from pipeline.ingest import read_document
-from pipeline.ingest.docx import read_docx
-from pipeline.ingest.docx_numfmt import format_number
+from pipeline.ingest.word.docx import read_docx
+from pipeline.ingest.word.numfmt import format_number
 from pipeline.model import BlockKind
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "docx"

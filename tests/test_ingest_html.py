@@ -11,8 +11,8 @@ import pytest
 from pipeline.assemble import extract_notice
 from pipeline.errors import ExtractionError
 from pipeline.ingest import read_document
-from pipeline.ingest.html import read_html
-from pipeline.ingest.html_page import clean_page_title, titles_match
+from pipeline.ingest.html.reader import read_html
+from pipeline.ingest.html.page import clean_page_title, titles_match
 from pipeline.model import BlockKind, SourceDocument
 
 

@@ -18,12 +18,12 @@ from pdfplumber.utils.exceptions import PdfminerException
 from pipeline.assemble import extract_notice
 from pipeline.errors import ExtractionError
 from pipeline.ingest import read_document
-from pipeline.ingest.pdf import pdfminer_errors, read_pdf
-from pipeline.ingest.pdf_flow import Margins, PageContent, continues_paragraph, pages_to_items
-from pipeline.ingest.pdf_furniture import drop_furniture
-from pipeline.ingest.pdf_grids import Grid, GridCell, GridRow, join_continued
-from pipeline.ingest.pdf_lines import Glyph, TextLine, chars_to_glyphs, glyphs_to_lines
-from pipeline.ingest.pdf_settings import DEFAULT_SETTINGS
+from pipeline.ingest.pdf.reader import pdfminer_errors, read_pdf
+from pipeline.ingest.pdf.flow import Margins, PageContent, continues_paragraph, pages_to_items
+from pipeline.ingest.pdf.furniture import drop_furniture
+from pipeline.ingest.pdf.grids import Grid, GridCell, GridRow, join_continued
+from pipeline.ingest.pdf.lines import Glyph, TextLine, chars_to_glyphs, glyphs_to_lines
+from pipeline.ingest.pdf.settings import DEFAULT_SETTINGS
 from pipeline.model import BlockKind
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "pdf"

@@ -72,10 +72,10 @@ def _sha256(data: bytes) -> str:
 # notices never imports pdfplumber or lxml.
 READERS: dict[str, str] = {
     "text": "pipeline.ingest:read_text",
-    "pdf": "pipeline.ingest.pdf:read_pdf",
-    "docx": "pipeline.ingest.docx:read_docx",
-    "ole": "pipeline.ingest.doc:read_ole",  # .doc and .wps, via LibreOffice
-    "html": "pipeline.ingest.html:read_html",
+    "pdf": "pipeline.ingest.pdf.reader:read_pdf",
+    "docx": "pipeline.ingest.word.docx:read_docx",
+    "ole": "pipeline.ingest.word.doc:read_ole",  # .doc and .wps, via LibreOffice
+    "html": "pipeline.ingest.html.reader:read_html",
 }
 
 

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.ingest.html_blocks import container_to_items
-from pipeline.ingest.html_charset import decode_html
-from pipeline.ingest.html_page import Page, text_to_page
+from pipeline.ingest.html.blocks import container_to_items
+from pipeline.ingest.html.charset import decode_html
+from pipeline.ingest.html.page import Page, text_to_page
 from pipeline.ingest.layout import Item, Paragraph, lay_out
 from pipeline.model import NoticeWarning, SourceDocument
 from pipeline.normalise import squash

@@ -27,9 +27,9 @@ from typing import NamedTuple
 
 from lxml.html import HtmlElement
 
-from pipeline.ingest.html_tables import is_layout_table
-from pipeline.ingest.html_text import han_count
-from pipeline.ingest.html_tree import BLOCK_TAGS, path_below, tag_of
+from pipeline.ingest.html.tables import is_layout_table
+from pipeline.ingest.html.text import han_count
+from pipeline.ingest.html.tree import BLOCK_TAGS, path_below, tag_of
 from pipeline.vocab import word_list
 
 # A marked container holding fewer Chinese characters than this is an empty shell.

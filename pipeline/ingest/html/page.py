@@ -12,11 +12,11 @@ import regex
 from lxml import etree
 from lxml.html import HtmlElement, document_fromstring
 
-from pipeline.ingest.html_content import Container, PageText, find_container, measure
-from pipeline.ingest.html_meta import MetaField, fields_to_paragraphs, line_to_meta, table_to_meta
-from pipeline.ingest.html_tables import is_layout_table
-from pipeline.ingest.html_text import han_count
-from pipeline.ingest.html_tree import BLOCK_TAGS, element_text, is_hidden, path_below, tag_of
+from pipeline.ingest.html.content import Container, PageText, find_container, measure
+from pipeline.ingest.html.meta import MetaField, fields_to_paragraphs, line_to_meta, table_to_meta
+from pipeline.ingest.html.tables import is_layout_table
+from pipeline.ingest.html.text import han_count
+from pipeline.ingest.html.tree import BLOCK_TAGS, element_text, is_hidden, path_below, tag_of
 from pipeline.ingest.layout import Paragraph, Where
 from pipeline.normalise import squash
 from pipeline.vocab import word_list

@@ -13,8 +13,8 @@ from typing import NamedTuple
 import regex
 from lxml.html import HtmlElement
 
-from pipeline.ingest.html_tree import element_text, row_cells, step, table_rows
-from pipeline.ingest.html_text import strip_widgets
+from pipeline.ingest.html.tree import element_text, row_cells, step, table_rows
+from pipeline.ingest.html.text import strip_widgets
 from pipeline.ingest.layout import Paragraph, Where
 from pipeline.normalise import squash
 from pipeline.vocab import word_list

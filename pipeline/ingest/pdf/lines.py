@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 import regex
 
-from pipeline.ingest.pdf_settings import PdfSettings
+from pipeline.ingest.pdf.settings import PdfSettings
 
 BBox = tuple[float, float, float, float]
 

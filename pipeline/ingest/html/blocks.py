@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
 
-from pipeline.ingest.html_page import Page
-from pipeline.ingest.html_tables import is_layout_table, table_to_items
-from pipeline.ingest.html_text import clean_line, split_indents
-from pipeline.ingest.html_tree import BLOCK_TAGS, row_cells, step, table_rows, tag_of
+from pipeline.ingest.html.page import Page
+from pipeline.ingest.html.tables import is_layout_table, table_to_items
+from pipeline.ingest.html.text import clean_line, split_indents
+from pipeline.ingest.html.tree import BLOCK_TAGS, row_cells, step, table_rows, tag_of
 from pipeline.ingest.layout import Item, Paragraph, Where
 
 

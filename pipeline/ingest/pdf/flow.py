@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 import regex
 
 from pipeline.ingest.layout import Item, Paragraph, Where
-from pipeline.ingest.pdf_grids import BBOX_DECIMALS, Grid, continues, grid_to_rows, join_continued
-from pipeline.ingest.pdf_lines import BBox, TextLine, bbox_union, join_texts
-from pipeline.ingest.pdf_settings import PdfSettings
+from pipeline.ingest.pdf.grids import BBOX_DECIMALS, Grid, continues, grid_to_rows, join_continued
+from pipeline.ingest.pdf.lines import BBox, TextLine, bbox_union, join_texts
+from pipeline.ingest.pdf.settings import PdfSettings
 
 # A line opening with one of these starts a paragraph of its own, wherever it stands.
 _PARAGRAPH_START = regex.compile(

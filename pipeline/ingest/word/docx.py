@@ -27,9 +27,9 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from pipeline.errors import ExtractionError
-from pipeline.ingest.docx_numbering import ListCounter, numbering_definitions
-from pipeline.ingest.docx_tables import table_to_grid
-from pipeline.ingest.docx_xml import W_P, iter_blocks, paragraph_text
+from pipeline.ingest.word.numbering import ListCounter, numbering_definitions
+from pipeline.ingest.word.tables import table_to_grid
+from pipeline.ingest.word.ooxml import W_P, iter_blocks, paragraph_text
 from pipeline.ingest.layout import Item, Paragraph, SourceCell, SourceRow, Where, lay_out
 from pipeline.markers import parse_marker
 from pipeline.model import NoticeWarning, SourceDocument

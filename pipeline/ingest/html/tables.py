@@ -13,8 +13,8 @@ from typing import NamedTuple
 import regex
 from lxml.html import HtmlElement
 
-from pipeline.ingest.html_text import han_count
-from pipeline.ingest.html_tree import element_text, row_cells, step, table_rows, tag_of
+from pipeline.ingest.html.text import han_count
+from pipeline.ingest.html.tree import element_text, row_cells, step, table_rows, tag_of
 from pipeline.ingest.layout import Item, Paragraph, SourceCell, SourceRow, Where
 
 # Elements that data cells never hold: a cell with one lays out a page.

@@ -12,7 +12,7 @@ import regex
 from lxml import etree
 from lxml.html import HtmlElement
 
-from pipeline.ingest.html_text import HARD_SPACE, collapse_whitespace
+from pipeline.ingest.html.text import HARD_SPACE, collapse_whitespace
 
 # Elements that end a line where they open and close; all others flow inline.
 BLOCK_TAGS = frozenset({

@@ -36,13 +36,13 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from pipeline.errors import ExtractionError
 from pipeline.ingest.layout import lay_out
-from pipeline.ingest.pdf_flow import PageContent, pages_to_items
-from pipeline.ingest.pdf_furniture import drop_furniture
-from pipeline.ingest.pdf_grids import (RULED, UNRULED, Grid, clear_text_grid, table_to_grid,
+from pipeline.ingest.pdf.flow import PageContent, pages_to_items
+from pipeline.ingest.pdf.furniture import drop_furniture
+from pipeline.ingest.pdf.grids import (RULED, UNRULED, Grid, clear_text_grid, table_to_grid,
                                        unruled_regions)
-from pipeline.ingest.pdf_lines import (BBox, Glyph, TextLine, centre_inside, chars_to_glyphs,
+from pipeline.ingest.pdf.lines import (BBox, Glyph, TextLine, centre_inside, chars_to_glyphs,
                                        glyphs_to_lines)
-from pipeline.ingest.pdf_settings import DEFAULT_SETTINGS, PdfSettings
+from pipeline.ingest.pdf.settings import DEFAULT_SETTINGS, PdfSettings
 from pipeline.model import NoticeWarning, SourceDocument
 
 # What pdfminer raises on damaged bytes, besides its own errors: it parses whatever it finds.

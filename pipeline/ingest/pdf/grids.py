@@ -14,9 +14,9 @@ from functools import lru_cache
 from typing import Protocol
 
 from pipeline.ingest.layout import SourceCell, SourceRow, Where
-from pipeline.ingest.pdf_lines import (BBox, Glyph, TextLine, bbox_union, centre_inside,
+from pipeline.ingest.pdf.lines import (BBox, Glyph, TextLine, bbox_union, centre_inside,
                                        glyphs_to_lines, join_texts, lines_to_text)
-from pipeline.ingest.pdf_settings import PdfSettings
+from pipeline.ingest.pdf.settings import PdfSettings
 from pipeline.normalise import squash
 from pipeline.vocab import json_data
 

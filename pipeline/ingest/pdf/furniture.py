@@ -13,9 +13,9 @@ from statistics import median
 
 import regex
 
-from pipeline.ingest.pdf_flow import PageContent
-from pipeline.ingest.pdf_lines import TextLine
-from pipeline.ingest.pdf_settings import PdfSettings
+from pipeline.ingest.pdf.flow import PageContent
+from pipeline.ingest.pdf.lines import TextLine
+from pipeline.ingest.pdf.settings import PdfSettings
 from pipeline.normalise import fold_width, squash
 
 # A page number, whitespace removed and width folded.

@@ -23,7 +23,7 @@ from pathlib import Path
 import olefile
 
 from pipeline.errors import ExtractionError
-from pipeline.ingest.docx import read_docx
+from pipeline.ingest.word.docx import read_docx
 from pipeline.model import SourceDocument
 
 # The Debian package that installs LibreOffice's `soffice` without a desktop.

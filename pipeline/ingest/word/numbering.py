@@ -18,8 +18,8 @@ import regex
 from docx.oxml.ns import qn
 from lxml import etree
 
-from pipeline.ingest.docx_numfmt import format_number
-from pipeline.ingest.docx_xml import val
+from pipeline.ingest.word.numfmt import format_number
+from pipeline.ingest.word.ooxml import val
 
 # How many `w:basedOn` steps are followed to find a style's numbering (guards cycles).
 MAX_STYLE_DEPTH = 16

@@ -12,7 +12,7 @@ from typing import NamedTuple
 import regex
 
 from pipeline.errors import ExtractionError
-from pipeline.ingest.html_text import han_count
+from pipeline.ingest.html.text import han_count
 from pipeline.model import NoticeWarning
 
 # How many leading bytes are searched for a charset declaration (pages put

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from docx.oxml.ns import qn
 from lxml import etree
 
-from pipeline.ingest.docx_xml import W_TC, W_TR, iter_tagged, val
+from pipeline.ingest.word.ooxml import W_TC, W_TR, iter_tagged, val
 
 
 @dataclass(frozen=True)

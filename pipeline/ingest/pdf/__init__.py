@@ -1,0 +1,1 @@
+"""PDF notices, read page by page with pdfplumber (`reader.read_pdf`)."""
