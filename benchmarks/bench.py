@@ -1,13 +1,13 @@
 """Throughput and peak memory of the pipeline alone and of the Prefect flow.
 
-    python benchmarks/bench.py [--rounds N]
+    python benchmarks/bench.py [--rounds N] [--passes N]
 
 The pipeline alone: read, extract and validate each sample notice in one
 process on one core, after one warm-up round (spaCy and the vocabularies
 load once; the paragraph cache is cleared before each notice, so repeating
 the samples measures new notices). The flow: `extract_notices` on samples/, Prefect's temporary
-local server included in the first run. Figures go to stdout and to
-benchmarks/results.md.
+local server included in the first run. Reading long PDF and Word files:
+benchmarks/documents.py. Figures go to stdout and to benchmarks/results.md.
 """
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ from pipeline.assemble import extract_notice  # noqa: E402
 from pipeline.extract.responsibility import clear_clause_cache  # noqa: E402
 from pipeline.ingest import read_document  # noqa: E402
 from pipeline.validate import record_to_json  # noqa: E402
+from benchmarks.documents import bench_documents  # noqa: E402
+from benchmarks.documents import report as documents_report  # noqa: E402
 
 SAMPLES = ROOT / "samples"
 
@@ -78,10 +80,13 @@ def main() -> None:
     args = parser.parse_args()
     alone = bench_pipeline(args.rounds, args.passes)
     flow_runs = bench_flow()
+    documents = bench_documents(small=20, large=200)
     lines = [
         "# Benchmark results",
         "",
         f"Machine: {os.cpu_count()} cores; Python {sys.version.split()[0]}.",
+        "",
+        "Text notices:",
         "",
         "| run | notices | notices/s | peak RSS (MiB) |",
         "|---|---|---|---|",
@@ -94,6 +99,8 @@ def main() -> None:
         label = "flow, first run (starts the temporary server)" if index == 1 else "flow, second run"
         lines.append(f"| {label} ({run['seconds']:.1f} s) | {run['notices']} | "
                      f"{run['per_second']:.2f} | {run['peak_mib']:.0f} |")
+    lines += ["", "Reading long documents (each file in a fresh process; benchmarks/documents.py):",
+              "", documents_report(documents)]
     report = "\n".join(lines) + "\n"
     print(report)
     (ROOT / "benchmarks" / "results.md").write_text(report, encoding="utf-8")

@@ -1,8 +1,10 @@
 """Batches from the command line: outputs mirror inputs, bad files are named, others go on."""
 import json
+from pathlib import Path
 
 from pipeline.cli import main
 from pipeline.run import plan_jobs
+from tests.conftest import SAMPLES
 
 NOTICE = """惠州市民政局关于开展特殊困难老年人探访关爱服务的通知
 各县(区)民政局:
@@ -94,3 +96,54 @@ def test_debug_run_writes_the_intermediates(tmp_path):
     assert sorted(p.name for p in trace.iterdir()) == ["blocks.json", "outline.json", "tables.json"]
     outline = json.loads((trace / "outline.json").read_text())
     assert outline[0]["heading_text"] == "工作任务"
+
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def test_bad_files_of_every_format_are_named_and_the_batch_goes_on(tmp_path, capsys):
+    inputs = tmp_path / "in"
+    write(inputs / "good.txt", NOTICE.encode())
+    write(inputs / "word.docx", (SAMPLES / "docx" / "002_85df562a159a1afc.docx").read_bytes())
+    valid_pdf = (SAMPLES / "pdf" / "002_85df562a159a1afc.pdf").read_bytes()
+    bad = {
+        "encrypted.pdf": ((FIXTURES / "pdf" / "encrypted_open_password.pdf").read_bytes(),
+                          "E009_encrypted"),
+        "scan.pdf": ((FIXTURES / "pdf" / "scan_without_text_layer.pdf").read_bytes(),
+                     "E010_no_text_layer"),
+        "cut.pdf": (valid_pdf[: len(valid_pdf) // 2], "E011_corrupt"),
+        "password.docx": ((FIXTURES / "docx" / "password_protected.docx").read_bytes(),
+                          "E009_encrypted"),
+        "truncated.docx": ((SAMPLES / "docx" / "002_85df562a159a1afc.docx").read_bytes()[:3000],
+                           "E011_corrupt"),
+        "zero.doc": (b"", "E001_empty_file"),
+        "archive.docx": (_zip_of({"readme.txt": "not a notice"}), "E005_unsupported_format"),
+    }
+    for name, (data, _) in bad.items():
+        write(inputs / name, data)
+    out = tmp_path / "out"
+    assert main(["extract", str(inputs), "--out", str(out)]) == 1
+    assert sorted(p.name for p in out.iterdir()) == ["good.json", "word.json"]
+    report = capsys.readouterr().err
+    for name, (_, code) in bad.items():
+        assert f"{name}: [{code}]" in report, name
+
+
+def _zip_of(files: dict[str, str]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def test_a_name_that_promises_another_format_is_noted(tmp_path):
+    pdf = write(tmp_path / "in" / "notice.doc", (SAMPLES / "pdf" / "002_85df562a159a1afc.pdf")
+                .read_bytes())
+    main(["extract", str(pdf), "--out", str(tmp_path / "out")])
+    data = json.loads((tmp_path / "out" / "notice.json").read_text())
+    assert data["source"]["format"] == "pdf"
+    assert "format_mismatch" in [w["code"] for w in data["warnings"]]

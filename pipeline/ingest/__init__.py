@@ -60,8 +60,7 @@ def _zip_format(data: bytes) -> str:
 
 def read_text(path: Path, data: bytes) -> SourceDocument:
     text, encoding = decode_text(data)
-    return SourceDocument(path=str(path), sha256=_sha256(data), format="text",
-                          encoding=encoding, text=text)
+    return SourceDocument(path=str(path), sha256="", format="text", encoding=encoding, text=text)
 
 
 def _sha256(data: bytes) -> str:

@@ -7,6 +7,9 @@ from pipeline.errors import ExtractionError
 
 # Share of control characters above which a file is taken for binary data.
 MAX_CONTROL_SHARE = 0.05
+# A strict decoding that yields this many ideographs is taken without trying others:
+# GB18030 bytes that happen to be valid UTF-8 decode to a few odd letters, never to prose.
+CONFIDENT_IDEOGRAPHS = 64
 # Encodings tried strictly, in order; GB18030 is a superset of GBK and GB2312.
 ENCODINGS = ("utf-8", "gb18030")
 _ALLOWED_CONTROLS = {"\n", "\r", "\t", "\f", "\v"}
@@ -43,9 +46,12 @@ def _decode(data: bytes) -> tuple[str, str]:
     candidates = []
     for encoding in ENCODINGS:
         try:
-            candidates.append((data.decode(encoding), encoding))
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        if _ideographs(text) >= CONFIDENT_IDEOGRAPHS:  # no other decoding reads as Chinese
+            return text, encoding
+        candidates.append((text, encoding))
     if not candidates:
         raise ExtractionError("E003_undecodable")
     return max(candidates, key=lambda candidate: _ideographs(candidate[0]))
