@@ -7,11 +7,11 @@ are declared in one place.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Generic, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 
 T = TypeVar("T")
 
@@ -59,6 +59,27 @@ class Flag(Record):
     reason: str
 
 
+class AppliedCorrection(Record):
+    """A reviewer's correction that this run applied to the record."""
+
+    field: str = Field(description="JSON Pointer inside the record, e.g. '/target_group'")
+    old: Any = Field(description="the value the pipeline extracted")
+    new: Any
+    author: str
+    at: str = Field(description="when the correction was made, ISO 8601")
+    note: str | None = None
+
+
+class ReviewSummary(Record):
+    """How much of a notice the pipeline inferred rather than read: where to look first."""
+
+    records: int = 0
+    flagged_records: int = 0
+    flags: dict[str, int] = Field(default_factory=dict, description="flag code -> count")
+    corrections_applied: int = 0
+    stale_corrections: int = 0
+
+
 class NoticeWarning(Record):
     """A notice-level observation: something missing or suspicious in the source."""
 
@@ -91,6 +112,7 @@ class DocumentMeta(Record):
                              json_schema_extra={"format": "date"})
     region: str | None = None
     sources: dict[str, Span] = Field(default_factory=dict)
+    corrections: list[AppliedCorrection] = Field(default_factory=list)
 
 
 class CatalogueItem(Record):
@@ -108,6 +130,7 @@ class CatalogueItem(Record):
     amounts: list[Quantity] = Field(default_factory=list)
     flags: list[Flag] = Field(default_factory=list)
     sources: dict[str, Span] = Field(default_factory=dict)
+    corrections: list[AppliedCorrection] = Field(default_factory=list)
 
 
 class Task(Record):
@@ -125,6 +148,7 @@ class Task(Record):
     deadline_years: list[int] = Field(default_factory=list)
     flags: list[Flag] = Field(default_factory=list)
     sources: dict[str, Span] = Field(default_factory=dict)
+    corrections: list[AppliedCorrection] = Field(default_factory=list)
 
 
 class SourceInfo(Record):
@@ -142,6 +166,7 @@ class NoticeRecord(Record):
     catalogue: list[CatalogueItem] = Field(default_factory=list)
     tasks: list[Task] = Field(default_factory=list)
     warnings: list[NoticeWarning] = Field(default_factory=list)
+    review: ReviewSummary = Field(default_factory=ReviewSummary)
 
 
 # --- intermediates ------------------------------------------------------------------
@@ -233,6 +258,9 @@ class NoticeOutcome(BaseModel):
     catalogue_items: int = 0
     tasks: int = 0
     warnings: list[str] = Field(default_factory=list)
+    flags: int = 0
+    corrections_applied: int = 0
+    stale_corrections: list[str] = Field(default_factory=list, description="why each was stale")
 
 
 class Located(NamedTuple, Generic[T]):
