@@ -6,6 +6,7 @@ from typing import Any
 import regex
 
 from pipeline.extract.responsibility import states_first_listed_leads
+from pipeline.flags import summarise_review
 from pipeline.metadata import blocks_to_metadata
 from pipeline.model import (CatalogueItem, NoticeRecord, NoticeWarning, OutlineNode,
                             SourceDocument, SourceInfo, Table, TableKind, Task)
@@ -42,7 +43,8 @@ def extract_notice(document: SourceDocument, trace: dict[str, Any] | None = None
     source = SourceInfo(path=document.path, sha256=document.sha256, format=document.format,
                         encoding=document.encoding)
     return NoticeRecord(notice_id=notice_id, source=source, document=blocks_to_metadata(blocks),
-                        catalogue=catalogue, tasks=tasks, warnings=warnings)
+                        catalogue=catalogue, tasks=tasks, warnings=warnings,
+                        review=summarise_review(catalogue, tasks))
 
 
 def _catalogue(tables: list[Table], notice_id: str, lines: LineIndex) -> list[CatalogueItem]:

@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from pipeline.model import RunStatus
-from pipeline.run import plan_jobs, process_job, summarise
+from pipeline.run import RunOptions, plan_jobs, process_job, summarise
 from pipeline.validate import schema_path, notice_schema
-from pipeline.write import write_json_atomic
+from pipeline.write import write_json_atomic, write_run_summary
 
 
 def write_schema(folder: Path) -> Path:
@@ -29,8 +30,15 @@ def main(argv: list[str] | None = None) -> int:
     extract.add_argument("paths", nargs="+", type=Path, help="notice files or folders")
     extract.add_argument("--out", type=Path, default=Path("outputs"),
                          help="output folder (default: outputs)")
+    extract.add_argument("--corrections", type=Path, default=Path("corrections"),
+                         help="reviewers' corrections to apply (default: corrections)")
     extract.add_argument("--debug", action="store_true",
                          help="also write each stage's intermediates under OUT/_debug/")
+    review = commands.add_parser("review", help="serve the review page for an output folder")
+    review.add_argument("outputs", nargs="?", type=Path, default=Path("outputs"))
+    review.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    review.add_argument("--port", type=int, default=8765)
+    review.add_argument("--corrections", type=Path, default=Path("corrections"))
     schema = commands.add_parser("schema", help="write the JSON Schema of the output files")
     schema.add_argument("--out", type=Path, default=Path("schemas"),
                         help="schema folder (default: schemas)")
@@ -38,12 +46,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "schema":
         print(write_schema(args.out))
         return 0
-    return run_extract(args.paths, args.out, debug=args.debug)
+    if args.command == "review":
+        from pipeline.review.server import serve  # the web layer loads only when asked for
+
+        serve(args.outputs, host=args.host, port=args.port, corrections_dir=args.corrections)
+        return 0
+    return run_extract(args.paths, args.out, corrections_dir=args.corrections, debug=args.debug)
 
 
-def run_extract(paths: list[Path], out_dir: Path, debug: bool = False) -> int:
+def run_extract(paths: list[Path], out_dir: Path, corrections_dir: Path | None = None,
+                debug: bool = False) -> int:
     """Extract every notice; exit status 1 when any file failed."""
-    debug_dir = out_dir / "_debug" if debug else None
+    started = datetime.now(timezone.utc)
+    options = RunOptions(corrections_dir=corrections_dir,
+                         debug_dir=out_dir / "_debug" if debug else None)
     console = Console(stderr=True)
     jobs, outcomes = plan_jobs(paths, out_dir)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -51,8 +67,9 @@ def run_extract(paths: list[Path], out_dir: Path, debug: bool = False) -> int:
     with Progress(*columns, console=console, transient=True) as progress:
         bar = progress.add_task("extracting", total=len(jobs))
         for job in jobs:
-            outcomes.append(process_job(job, debug_dir))
+            outcomes.append(process_job(job, options))
             progress.advance(bar)
+    write_run_summary(out_dir, outcomes, started, datetime.now(timezone.utc), corrections_dir)
     print(summarise(outcomes), file=sys.stderr)
     return 1 if any(o.status is RunStatus.failure for o in outcomes) else 0
 

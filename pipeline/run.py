@@ -11,7 +11,8 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from pipeline.assemble import extract_notice
-from pipeline.errors import ERROR_CODES, ExtractionError
+from pipeline.corrections import apply_corrections
+from pipeline.errors import ExtractionError
 from pipeline.ingest import SUFFIX_FORMATS, read_document
 from pipeline.model import NoticeOutcome, RunStatus
 from pipeline.validate import record_to_json
@@ -61,18 +62,26 @@ def _notice_files(given: Path) -> list[tuple[Path, Path]]:
     return [(path, path.relative_to(given)) for path in found]
 
 
-def process_job(job: Job, debug_dir: Path | None = None) -> NoticeOutcome:
-    """Read, extract, validate and write one notice; errors become the outcome.
+class RunOptions(BaseModel):
+    """What a run does besides extracting: reviewers' corrections, debugging dumps."""
 
-    With `debug_dir`, the stages' intermediates are written below it too.
-    """
+    corrections_dir: Path | None = None  # apply the corrections stored here
+    debug_dir: Path | None = None  # write each stage's intermediates here
+
+
+def process_job(job: Job, options: RunOptions | None = None) -> NoticeOutcome:
+    """Read, extract, correct, validate and write one notice; errors become the outcome."""
+    options = options or RunOptions()
+    stale: list[str] = []
     try:
         document = read_document(job.path)
         document.path = job.label
-        trace: dict | None = {} if debug_dir is not None else None
+        trace: dict | None = {} if options.debug_dir is not None else None
         record = extract_notice(document, trace)
-        if debug_dir is not None:
-            write_trace(trace, debug_dir / Path(job.label).with_suffix(""))
+        if options.debug_dir is not None:
+            write_trace(trace, options.debug_dir / Path(job.label).with_suffix(""))
+        if options.corrections_dir is not None:
+            record, stale = apply_corrections(record, options.corrections_dir)
         data = record_to_json(record)
         write_json_atomic(job.output, data)
     except ExtractionError as error:
@@ -82,9 +91,11 @@ def process_job(job: Job, debug_dir: Path | None = None) -> NoticeOutcome:
         return _failure(job.path, ExtractionError("E008_internal", f"{type(error).__name__}: {error}"))
     codes = [warning.code for warning in record.warnings]
     return NoticeOutcome(path=str(job.path), output=str(job.output),
-                         status=RunStatus.partial if codes else RunStatus.success,
+                         status=RunStatus.partial if codes or stale else RunStatus.success,
                          catalogue_items=len(record.catalogue), tasks=len(record.tasks),
-                         warnings=codes)
+                         warnings=codes, flags=sum(record.review.flags.values()),
+                         corrections_applied=record.review.corrections_applied,
+                         stale_corrections=stale)
 
 
 def write_trace(trace: dict, folder: Path) -> None:
@@ -106,12 +117,17 @@ def summarise(outcomes: list[NoticeOutcome]) -> str:
              f"{by_status[RunStatus.partial]} with warnings, {by_status[RunStatus.failure]} failed",
              f"{sum(o.catalogue_items for o in outcomes)} catalogue items, "
              f"{sum(o.tasks for o in outcomes)} tasks"]
+    applied = sum(o.corrections_applied for o in outcomes)
+    stale = sum(len(o.stale_corrections) for o in outcomes)
+    if applied or stale:
+        lines.append(f"{applied} corrections applied, {stale} stale (not applied)")
     for outcome in outcomes:
         if outcome.status is RunStatus.failure:
             lines.append(f"FAILED {outcome.path}: [{outcome.error_code}] {outcome.error}")
         elif outcome.warnings:
             lines.append(f"warning {outcome.path}: {', '.join(outcome.warnings)}")
+        for reason in outcome.stale_corrections:
+            lines.append(f"stale correction {outcome.path}: {reason}")
     return "\n".join(lines)
 
 
-__all__ = ["ERROR_CODES", "Job", "plan_jobs", "process_job", "summarise"]

@@ -15,6 +15,11 @@ NOTICE = """惠州市民政局关于开展特殊困难老年人探访关爱服�
 """
 
 
+def records(out):
+    """Names of the record files in an output folder (the run summary is not one)."""
+    return sorted(p.name for p in out.iterdir() if not p.name.startswith("_"))
+
+
 def write(path, data):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
@@ -31,7 +36,7 @@ def test_bad_files_are_reported_and_the_others_written(tmp_path, capsys):
     out = tmp_path / "out"
     status = main(["extract", str(inputs), "--out", str(out)])
     assert status == 1  # some files failed
-    assert sorted(p.name for p in out.iterdir()) == ["gbk.json", "good.json", "nothing.json"]
+    assert records(out) == ["gbk.json", "good.json", "nothing.json"]
     report = capsys.readouterr().err
     assert "empty.txt: [E001_empty_file]" in report
     assert "binary.txt: [E002_not_text]" in report
@@ -123,7 +128,7 @@ def test_bad_files_of_every_format_are_named_and_the_batch_goes_on(tmp_path, cap
         write(inputs / name, data)
     out = tmp_path / "out"
     assert main(["extract", str(inputs), "--out", str(out)]) == 1
-    assert sorted(p.name for p in out.iterdir()) == ["good.json", "word.json"]
+    assert records(out) == ["good.json", "word.json"]
     report = capsys.readouterr().err
     for name, (_, code) in bad.items():
         assert f"{name}: [{code}]" in report, name
@@ -147,3 +152,15 @@ def test_a_name_that_promises_another_format_is_noted(tmp_path):
     data = json.loads((tmp_path / "out" / "notice.json").read_text())
     assert data["source"]["format"] == "pdf"
     assert "format_mismatch" in [w["code"] for w in data["warnings"]]
+
+
+def test_run_summary_lists_inputs_outputs_and_failures(tmp_path):
+    write(tmp_path / "in" / "a.txt", NOTICE.encode())
+    write(tmp_path / "in" / "empty.txt", b"")
+    main(["extract", str(tmp_path / "in"), "--out", str(tmp_path / "out")])
+    summary = json.loads((tmp_path / "out" / "_run_summary.json").read_text())
+    by_name = {Path(n["path"]).name: n for n in summary["notices"]}
+    assert by_name["a.txt"]["output"] == "a.json" and by_name["a.txt"]["status"] == "success"
+    assert Path(by_name["a.txt"]["path"]).is_absolute()
+    assert by_name["empty.txt"]["error_code"] == "E001_empty_file"
+    assert summary["started"] <= summary["finished"]

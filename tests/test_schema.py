@@ -20,7 +20,7 @@ def test_checked_in_schema_matches_the_models():
 def test_committed_outputs_validate_with_a_standard_validator():
     validator = Draft202012Validator(json.loads((ROOT / schema_path()).read_text()),
                                      format_checker=FormatChecker())
-    outputs = sorted(OUTPUTS.rglob("*.json"))
+    outputs = sorted(p for p in OUTPUTS.rglob("*.json") if not p.name.startswith("_"))
     assert outputs
     for path in outputs:
         data = json.loads(path.read_text(encoding="utf-8"))

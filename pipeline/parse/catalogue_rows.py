@@ -11,6 +11,7 @@ from __future__ import annotations
 import regex
 from pydantic import BaseModel, Field
 
+from pipeline.flags import field_missing_flag
 from pipeline.model import Block, Cell, Flag, Span
 from pipeline.normalise import squash
 from pipeline.vocab import word_list
@@ -29,6 +30,9 @@ _SEQ_AND_NAME = regex.compile(
         (?P<name>\D.*)$                      # the service name""",
     regex.VERBOSE,
 )
+# Columns whose empty cell is worth a flag: field name -> `CatalogueRow` attribute.
+PROMISED_COLUMNS = {"content": "content", "service_type": "service_type",
+                    "standard": "standard", "funding": "funding", "lead_units": "lead"}
 # Funding cells talk about money sources; used to tell 支出责任 from 服务标准.
 _FUNDING_WORDS = regex.compile(r"资金|支出|财政|承担|补助|基金|经费|负责")
 
@@ -53,8 +57,12 @@ class CatalogueRow(BaseModel):
     flags: list[Flag] = Field(default_factory=list)
 
 
-def row_to_catalogue_row(block: Block, fields: list[str | None]) -> CatalogueRow | None:
-    """Assign one row's cells to columns; None when the row holds no service item."""
+def row_to_catalogue_row(block: Block, fields: list[str | None],
+                         header: Block | None = None) -> CatalogueRow | None:
+    """Assign one row's cells to columns; None when the row holds no service item.
+
+    With the `header` row, an empty cell is flagged under the column's printed name.
+    """
     cells = list(block.cells)
     while cells and not cells[-1].text:
         cells.pop()
@@ -81,6 +89,7 @@ def row_to_catalogue_row(block: Block, fields: list[str | None]) -> CatalogueRow
     row = CatalogueRow(block=block, seq=seq, local_addition=star, name=name, flags=flags,
                        label=_join_cells(label_cells))
     _assign_tail(row, rest, fields)
+    _flag_empty_columns(row, fields, header)
     return row
 
 
@@ -137,9 +146,6 @@ def _assign_tail(row: CatalogueRow, rest: list[Cell], fields: list[str | None]) 
     if typed:
         row.service_type = typed[0]
         rest = [cell for cell in rest if cell is not typed[0]]
-    elif "service_type" in fields:
-        row.flags.append(Flag(code="field_missing", field="service_type",
-                              reason="the header has a 服务类型 column but the row has no type"))
     rest = [cell for cell in rest if cell.text]
     if rest:
         row.content, rest = rest[0], rest[1:]
@@ -166,6 +172,25 @@ def _assign_standard_and_funding(row: CatalogueRow, rest: list[Cell],
                               reason="extra cells were joined into the content"))
 
 
+def _flag_empty_columns(row: CatalogueRow, fields: list[str | None],
+                        header: Block | None) -> None:
+    """A column the header has, left empty in this row (unless a slide repair said so)."""
+    repaired = {flag.field for flag in row.flags if flag.code == "column_slide_repaired"}
+    for field, attribute in PROMISED_COLUMNS.items():
+        if field in fields and field not in repaired and getattr(row, attribute) is None:
+            row.flags.append(field_missing_flag(field, _column_name(field, fields, header)))
+
+
+def _column_name(field: str, fields: list[str | None], header: Block | None) -> str:
+    """The header's words for a field (服务内容及标准), or the field's name without a header."""
+    index = fields.index(field)
+    if header is not None and index < len(header.cells) and header.cells[index].text:
+        return squash(header.cells[index].text)
+    return field
+
+
 def _looks_like_units(text: str) -> bool:
+    """Short, no sentence, and not a service type (照护服务 ends a row whose units are empty)."""
     flat = squash(text)
-    return 0 < len(flat) <= MAX_UNIT_CELL_CHARS and "。" not in flat
+    return (0 < len(flat) <= MAX_UNIT_CELL_CHARS and "。" not in flat
+            and flat not in service_types())

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from pipeline.extract.quantities import find_amounts, min_age
-from pipeline.extract.units import split_units
+from pipeline.extract.units import FALLBACK, tile_units
+from pipeline.flags import age_mismatch_flags, amount_flags, units_fallback_flag
 from pipeline.model import CatalogueItem, Cell, Flag, Quantity, Span, Table
 from pipeline.normalise import squash
 from pipeline.parse.catalogue_rows import (LOCAL_ADDITION_MARKS, CatalogueRow,
@@ -16,7 +17,7 @@ def table_to_rows(table: Table) -> list[CatalogueRow]:
     rows: list[CatalogueRow] = []
     for page in table.pages:
         for block in page.rows:
-            row = row_to_catalogue_row(block, page.fields)
+            row = row_to_catalogue_row(block, page.fields, page.header)
             if row is not None:
                 rows.append(row)
     previous = 0
@@ -58,17 +59,24 @@ def _row_to_item(row: CatalogueRow, group: str | None, group_cell: Cell | None,
         if cell:
             sources[field] = cell.span
     lead_units: list[str] = []
+    flags = list(row.flags)
     if row.lead is not None:
         sources["lead_units"] = row.lead.span
-        lead_units = [unit.value for unit in split_units(row.lead.text)]
-    return CatalogueItem(
+        units = tile_units(row.lead.text)
+        lead_units = [unit.name for unit in units]
+        fallback = [unit.name for unit in units if unit.kind == FALLBACK]
+        if fallback:
+            flags.append(units_fallback_flag("lead_units", fallback))
+    item = CatalogueItem(
         id=item_id, seq=row.seq, local_addition=row.local_addition,
         target_group=group, min_age=min_age(group) if group else None,
         name=squash(row.name.text).lstrip("".join(LOCAL_ADDITION_MARKS)),
         content=values["content"], service_type=squash(values["service_type"] or "") or None,
         standard=values["standard"], funding=values["funding"],
-        lead_units=lead_units, amounts=_amounts(row, lines), flags=row.flags, sources=sources,
+        lead_units=lead_units, amounts=_amounts(row, lines), sources=sources,
     )
+    item.flags = flags + age_mismatch_flags(item) + amount_flags(item.amounts)
+    return item
 
 
 def _amounts(row: CatalogueRow, lines: LineIndex) -> list[Quantity]:

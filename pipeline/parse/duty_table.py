@@ -6,7 +6,8 @@ task cell, or in a cell of their own.
 """
 from __future__ import annotations
 
-from pipeline.extract.units import split_units
+from pipeline.extract.units import FALLBACK, UnitSpan, tile_units
+from pipeline.flags import field_missing_flag
 from pipeline.markers import Marker, MarkerKind, parse_marker
 from pipeline.model import Block, Cell, Table
 from pipeline.normalise import squash
@@ -22,7 +23,7 @@ def duty_table_to_drafts(table: Table) -> list[TaskDraft]:
     group: TaskDraft | None = None
     for page in table.pages:
         for block in page.rows:
-            draft = _row_to_draft(block, page.fields)
+            draft = _row_to_draft(block, page.fields, page.header)
             if draft is None:
                 continue
             if draft.kind == MarkerKind.cn_dun.value:
@@ -36,7 +37,7 @@ def duty_table_to_drafts(table: Table) -> list[TaskDraft]:
     return drafts
 
 
-def _row_to_draft(block: Block, fields: list[str | None]) -> TaskDraft | None:
+def _row_to_draft(block: Block, fields: list[str | None], header: Block) -> TaskDraft | None:
     cells = block.cells
     filled = [cell for cell in cells if cell.text]
     if not filled:
@@ -62,7 +63,16 @@ def _row_to_draft(block: Block, fields: list[str | None]) -> TaskDraft | None:
                       title_span=title_cell.span, own_text=Assembly(pieces).text,
                       text_pieces=pieces)
     _read_unit_columns(draft, by_field)
+    if "lead_units" in fields and not draft.lead:
+        draft.flags.append(field_missing_flag("lead_units", _column_name(header, fields)))
     return draft
+
+
+def _column_name(header: Block, fields: list[str | None]) -> str:
+    """The header's words for the lead column (牵头单位)."""
+    index = fields.index("lead_units")
+    cells = header.cells
+    return squash(cells[index].text) if index < len(cells) and cells[index].text else "lead_units"
 
 
 def _seq_marker(first: Cell, fields: list[str | None], cells: list[Cell]) -> Marker | None:
@@ -94,11 +104,19 @@ def _read_unit_columns(draft: TaskDraft, by_field: dict[str, Cell]) -> None:
     lead_cell, responsible_cell = by_field.get("lead_units"), by_field.get("responsible_units")
     spans = []
     if lead_cell is not None and lead_cell.text:
-        draft.lead = [unit.value for unit in split_units(lead_cell.text)]
+        units = tile_units(lead_cell.text)
+        draft.lead = [unit.name for unit in units]
+        _note_fallbacks(draft, units)
         spans.append(lead_cell.span)
     if responsible_cell is not None and responsible_cell.text:
-        draft.responsible = [unit.value for unit in split_units(responsible_cell.text)
-                             if unit.value not in draft.lead]
+        units = tile_units(responsible_cell.text)
+        draft.responsible = [unit.name for unit in units if unit.name not in draft.lead]
+        _note_fallbacks(draft, units)
         spans.append(responsible_cell.span)
     if spans:
         draft.units_span = cover(spans)
+
+
+def _note_fallbacks(draft: TaskDraft, units: list[UnitSpan]) -> None:
+    draft.fallback_units += [unit.name for unit in units
+                             if unit.kind == FALLBACK and unit.name not in draft.fallback_units]

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from pipeline.extract.quantities import find_deadline_years, find_figures
 from pipeline.extract.responsibility import (Responsibility, find_lead_phrases,
                                              find_responsibility_clauses)
+from pipeline.flags import units_fallback_flag
 from pipeline.model import Flag, Located, OutlineNode, Span, Task
 from pipeline.normalise import squash
 from pipeline.outline import walk
@@ -43,6 +44,8 @@ class TaskDraft(BaseModel):
     lead: list[str] = Field(default_factory=list)
     responsible: list[str] = Field(default_factory=list)
     units_span: Span | None = None
+    fallback_units: list[str] = Field(default_factory=list,
+                                      description="units no known form covered, kept as printed")
     flags: list[Flag] = Field(default_factory=list)
     children: list[TaskDraft] = Field(default_factory=list)
 
@@ -127,6 +130,8 @@ def _read_units(draft: TaskDraft, assembly: Assembly, clauses: list[Located[Resp
         draft.lead += [unit.value for unit in clause.value.lead if unit.value not in draft.lead]
         draft.responsible += [unit.value for unit in clause.value.responsible
                               if unit.value not in draft.responsible]
+        draft.fallback_units += [unit.value for unit in clause.value.unrecognised
+                                 if unit.value not in draft.fallback_units]
     if clauses:
         start, end = assembly.source_range(clauses[0].start, clauses[-1].end)
         draft.units_span = lines.span(start, end)
@@ -146,9 +151,9 @@ def _lift_group_clause(draft: TaskDraft) -> None:
     stating = [child for child in draft.children if child.states_units]
     last = draft.children[-1]
     if stating == [last] and not last.children:
-        draft.lead, draft.responsible, draft.units_span = last.lead, last.responsible, \
-            last.units_span
-        last.lead, last.responsible, last.units_span = [], [], None
+        draft.lead, draft.responsible, draft.units_span, draft.fallback_units = \
+            last.lead, last.responsible, last.units_span, last.fallback_units
+        last.lead, last.responsible, last.units_span, last.fallback_units = [], [], None, []
         draft.flags.append(Flag(code="group_clause", field="responsible_units",
                                 reason="the responsibility clause after the group's last item "
                                        "was read as the group's"))
@@ -192,6 +197,8 @@ def _draft_to_task(draft: TaskDraft, task_id: str, path: list[str], source: Task
     if source is not None and source is not draft:
         flags.append(Flag(code="units_inherited", field="responsible_units",
                           reason="the item names no units; those of its enclosing item apply"))
+    if source is not None:
+        flags += _fallback_flags(source.fallback_units, lead, responsible)
     assembly = Assembly(draft.text_pieces)
     own = _without_clauses(assembly.text)
     return Task(
@@ -201,6 +208,16 @@ def _draft_to_task(draft: TaskDraft, task_id: str, path: list[str], source: Task
         figures=_figures(own, assembly, lines), deadline_years=find_deadline_years(own),
         flags=flags, sources=sources,
     )
+
+
+def _fallback_flags(fallback: list[str], lead: list[str], responsible: list[str]) -> list[Flag]:
+    """One flag for each units field that holds a unit kept as printed."""
+    flags = []
+    for field, units in (("lead_units", lead), ("responsible_units", responsible)):
+        found = [unit for unit in units if unit in fallback]
+        if found:
+            flags.append(units_fallback_flag(field, found))
+    return flags
 
 
 def _without_clauses(text: str) -> str:

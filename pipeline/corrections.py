@@ -1,0 +1,568 @@
+"""Reviewers' corrections: kept apart from the outputs and applied again on every run.
+
+A correction is an RFC 6902 JSON Patch on one record of a notice (its
+document part, a catalogue item or a task), stored in
+`<corrections_dir>/<notice_id>.json`. The patch first `test`s the value the
+pipeline extracted, so it is applied only while the pipeline still extracts
+that value; otherwise it is reported stale, with the reason, and left out. A
+notice's id is its source's hash, so a changed source gets a new id: the
+corrections made on the earlier version (found by the source's path) are all
+reported stale, never applied silently.
+
+Within one record no two corrections touch overlapping fields: a correction
+inside an already corrected field is folded into that field's correction, and
+one around corrected fields replaces them. So every `test` meets the value the
+pipeline extracted, whatever else was corrected.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import unicodedata
+from datetime import datetime, timezone
+from pathlib import Path
+from types import NoneType, UnionType
+from typing import Any, NamedTuple, Union, get_args, get_origin
+
+import jsonpatch
+import regex
+from jsonpointer import EndOfList, JsonPointer, JsonPointerException
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from pipeline.errors import ExtractionError
+from pipeline.model import AppliedCorrection, CatalogueItem, DocumentMeta, NoticeRecord, Task
+from pipeline.validate import record_to_json
+from pipeline.write import write_json_atomic
+
+log = logging.getLogger(__name__)
+
+# Where corrections live unless a folder is given: apart from the outputs, which every run rewrites.
+CORRECTIONS_DIR = Path("corrections")
+# Fields no correction may change: they address the record or hold its applied corrections.
+PROTECTED_FIELDS = frozenset({"id", "corrections"})
+# How much of a value a stale reason quotes, so that the reason stays one line.
+REASON_VALUE_CHARS = 60
+
+_UNIT_SEPARATORS = regex.compile(r"""
+    [、,,]   # enumeration comma, comma, full-width comma
+    | \n     # or one unit a line
+""", regex.VERBOSE)
+_WHOLE_NUMBER = regex.compile(r"[+-]?\d+")
+_TRUE, _FALSE = frozenset({"true", "yes", "是", "1"}), frozenset({"false", "no", "否", "0"})
+
+
+class _Remove:
+    def __repr__(self) -> str:
+        return "REMOVE"
+
+
+# Pass as `new_value` to remove the list item that `field` names.
+REMOVE: Any = _Remove()
+
+
+class CorrectionEntry(BaseModel):
+    """One reviewer's correction of one field: a JSON Patch on the record, guarded by a test."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    record: str = Field(description="id of the record, e.g. '<notice_id>/catalogue/12'")
+    patch: list[dict[str, Any]] = Field(description="RFC 6902: a test of the extracted value, "
+                                                    "then the change")
+    author: str
+    at: str = Field(description="when the correction was made, ISO 8601")
+    note: str | None = None
+
+    @field_validator("patch")
+    @classmethod
+    def _starts_with_test(cls, patch: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if len(patch) < 2 or patch[0].get("op") != "test" or "value" not in patch[0]:
+            raise ValueError("a correction's patch is a test of the extracted value, then the change")
+        return patch
+
+    @property
+    def field(self) -> str:
+        """The field the patch guards and changes (the path of its test)."""
+        return self.patch[0]["path"]
+
+    @property
+    def expected(self) -> Any:
+        """The value the pipeline extracted when the correction was made."""
+        return self.patch[0]["value"]
+
+
+class CorrectionFile(BaseModel):
+    """Every correction of one notice, in the order they were made."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    notice_id: str
+    source_path: str
+    source_sha256: str
+    corrections: list[CorrectionEntry] = Field(default_factory=list)
+
+
+# --- storage ---------------------------------------------------------------------------
+
+
+def corrections_path(corrections_dir: Path, notice_id: str) -> Path:
+    return corrections_dir / f"{notice_id}.json"
+
+
+def corrections_for(corrections_dir: Path, notice_id: str) -> CorrectionFile | None:
+    """The notice's stored corrections, or None when it has none."""
+    path = corrections_path(corrections_dir, notice_id)
+    return _read(path) if path.is_file() else None
+
+
+def _read(path: Path) -> CorrectionFile:
+    try:
+        return CorrectionFile.model_validate_json(path.read_text(encoding="utf-8"))
+    except ValidationError as error:
+        raise ValueError(f"{path} is not a corrections file: {error}") from error
+
+
+def _write(corrections_dir: Path, stored: CorrectionFile) -> None:
+    write_json_atomic(corrections_path(corrections_dir, stored.notice_id), stored.model_dump(mode="json"))
+
+
+def _earlier_versions(corrections_dir: Path, record: NoticeRecord) -> list[CorrectionFile]:
+    """Corrections made on other versions of the record's source (same path, other hash)."""
+    found = []
+    for path in sorted(corrections_dir.glob("*.json")) if corrections_dir.is_dir() else []:
+        try:
+            stored = _read(path)
+        except (OSError, ValueError) as error:  # one broken file must not stop every notice
+            log.warning("skipping %s: %s", path, error)
+            continue
+        if stored.source_path == record.source.path and stored.notice_id != record.notice_id:
+            found.append(stored)
+    return found
+
+
+# --- records inside a notice's JSON data ----------------------------------------------------
+
+
+class _Slot(NamedTuple):
+    """Where one record sits in a notice's JSON data, and its model."""
+
+    container: dict | list
+    key: str | int
+    model: type[BaseModel]
+
+
+def document_id(notice_id: str) -> str:
+    """The id that addresses a notice's document part (it has no id field of its own)."""
+    return f"{notice_id}/document"
+
+
+def record_ids(record: NoticeRecord) -> list[str]:
+    """Every record a correction can address, in the notice's order."""
+    return ([document_id(record.notice_id)] + [item.id for item in record.catalogue]
+            + [task.id for task in record.tasks])
+
+
+def find_record(record: NoticeRecord, record_id: str) -> DocumentMeta | CatalogueItem | Task | None:
+    if record_id == document_id(record.notice_id):
+        return record.document
+    return next((part for part in [*record.catalogue, *record.tasks] if part.id == record_id), None)
+
+
+def _slots(data: dict[str, Any]) -> dict[str, _Slot]:
+    slots = {document_id(data["notice_id"]): _Slot(data, "document", DocumentMeta)}
+    for section, model in (("catalogue", CatalogueItem), ("tasks", Task)):
+        for index, part in enumerate(data[section]):
+            slots[part["id"]] = _Slot(data[section], index, model)
+    return slots
+
+
+def _extracted_data(record: NoticeRecord) -> dict[str, Any]:
+    """The record's JSON data as the pipeline extracted it: applied corrections undone."""
+    data = record.model_dump(mode="json")
+    for slot in _slots(data).values():
+        part = slot.container[slot.key]
+        undo = [{"op": "replace", "path": applied["field"], "value": applied["old"]}
+                for applied in reversed(part["corrections"])]
+        part = jsonpatch.apply_patch(part, undo)
+        part["corrections"] = []
+        slot.container[slot.key] = part
+    data["review"].update(corrections_applied=0, stale_corrections=0)
+    return data
+
+
+# --- applying ------------------------------------------------------------------------------
+
+
+def apply_corrections(record: NoticeRecord, corrections_dir: Path) -> tuple[NoticeRecord, list[str]]:
+    """The record with its notice's stored corrections applied, and why each other one is stale.
+
+    Idempotent: corrections the record already carries are undone first.
+    """
+    stored = corrections_for(corrections_dir, record.notice_id)
+    earlier = _earlier_versions(corrections_dir, record) if stored is None else []
+    if stored is None and not earlier and not _carries_corrections(record):
+        review = record.review.model_copy(update={"corrections_applied": 0, "stale_corrections": 0})
+        return record.model_copy(update={"review": review}), []
+    data = _extracted_data(record)
+    if stored is not None:
+        outcomes = _apply_entries(data, stored.corrections)
+        stale = [reason for reason in outcomes if reason is not None]
+    else:
+        outcomes = []
+        stale = [_source_changed(entry, version, record) for version in earlier
+                 for entry in version.corrections]
+    data["review"].update(corrections_applied=outcomes.count(None), stale_corrections=len(stale))
+    return NoticeRecord.model_validate(data), stale
+
+
+def _carries_corrections(record: NoticeRecord) -> bool:
+    return any(part.corrections for part in [record.document, *record.catalogue, *record.tasks])
+
+
+def _apply_entries(data: dict[str, Any], entries: list[CorrectionEntry]) -> list[str | None]:
+    """Apply each entry that still fits, in place; per entry, None or why it is stale."""
+    slots = _slots(data)
+    outcomes: list[str | None] = []
+    for entry in entries:
+        slot = slots.get(entry.record)
+        if slot is None:
+            outcomes.append(f"{entry.record} {entry.field}: the record no longer exists "
+                            f"(expected {_quote(entry.expected)})")
+            continue
+        patched, reason = _apply_entry(slot.container[slot.key], slot.model, entry)
+        if patched is not None:
+            slot.container[slot.key] = patched
+        outcomes.append(reason)
+    return outcomes
+
+
+def _apply_entry(part: dict[str, Any], model: type[BaseModel],
+                 entry: CorrectionEntry) -> tuple[dict[str, Any] | None, str | None]:
+    """The part with the entry applied and recorded in its `corrections`, or why not."""
+    where = f"{entry.record} {entry.field}"
+    try:
+        patched = jsonpatch.apply_patch(part, entry.patch)
+    except jsonpatch.JsonPatchTestFailed:
+        found = _found(part, entry.field)
+        return None, (f"{where}: expected {_quote(entry.expected)}, found {_quote(found)}; "
+                      "the extracted value changed since the correction was made")
+    except (jsonpatch.JsonPatchException, JsonPointerException) as error:
+        return None, f"{where}: the patch does not apply ({error})"
+    problem = _invalid(model, patched, entry.field)
+    if problem:
+        return None, f"{where}: {problem}"
+    new = _found(patched, entry.field)
+    if new is _NOTHING:
+        return None, f"{where}: the patch removes the field it corrects"
+    applied = AppliedCorrection(field=entry.field, old=entry.expected, new=new,
+                                author=entry.author, at=entry.at, note=entry.note)
+    patched["corrections"].append(applied.model_dump(mode="json"))
+    return patched, None
+
+
+def _invalid(model: type[BaseModel], data: dict[str, Any], field: str) -> str | None:
+    """Why `data` is not a valid `model` record, exactly as given (no silent conversions)."""
+    try:
+        checked = model.model_validate(data).model_dump(mode="json")
+    except ValidationError as error:
+        first = error.errors()[0]
+        location = "/" + "/".join(str(part) for part in first["loc"])
+        return f"the corrected record is invalid: {location}: {first['msg']}"
+    if _canonical(checked) != _canonical(data):
+        return (f"the new value {_quote(_found(data, field))} is not of the field's type "
+                f"(it would become {_quote(_found(checked, field))})")
+    return None
+
+
+def _source_changed(entry: CorrectionEntry, version: CorrectionFile, record: NoticeRecord) -> str:
+    return (f"{entry.record} {entry.field}: source changed since the correction was made "
+            f"({version.source_path}: sha256 {version.source_sha256[:16]} then, "
+            f"{record.source.sha256[:16]} now; expected {_quote(entry.expected)})")
+
+
+# --- adding and removing ------------------------------------------------------------------
+
+
+def add_correction(corrections_dir: Path, record: NoticeRecord, record_id: str, field: str,
+                   new_value: Any, author: str, note: str | None = None,
+                   now: datetime | None = None) -> CorrectionEntry:
+    """Store a reviewer's correction of `field` (a JSON Pointer) in one record of the notice.
+
+    `record` is the notice as extracted; corrections it already carries are
+    undone first. `field` may name a list item, `/lead_units/-` appends and
+    `new_value=REMOVE` removes an item. Raises ValueError, writing nothing,
+    when the record or field does not exist or the corrected notice would
+    not validate.
+    """
+    if not author.strip():
+        raise ValueError("a correction needs its author")
+    pointer = _checked_pointer(field)
+    data = _extracted_data(record)
+    slot = _slots(data).get(record_id)
+    if slot is None:
+        raise ValueError(f"{record_id}: no such record in notice {record.notice_id}")
+    stored = corrections_for(corrections_dir, record.notice_id) or CorrectionFile(
+        notice_id=record.notice_id, source_path=record.source.path,
+        source_sha256=record.source.sha256)
+    extracted = slot.container[slot.key]
+    current, corrected_fields = extracted, []
+    for entry in (entry for entry in stored.corrections if entry.record == record_id):
+        patched, _stale = _apply_entry(current, slot.model, entry)
+        if patched is not None:
+            current, corrected_fields = patched, corrected_fields + [entry.field]
+    try:
+        patch = _patch_for(extracted, current, corrected_fields, pointer, _as_json(new_value))
+    except LookupError as error:
+        raise ValueError(f"{record_id}: {error}") from None
+    entry = CorrectionEntry(record=record_id, patch=patch, author=author, at=_timestamp(now),
+                            note=note)
+    kept = [other for other in stored.corrections
+            if not (other.record == record_id and _overlap(other.field, entry.field))]
+    updated = stored.model_copy(update={"source_path": record.source.path,
+                                        "corrections": kept + [entry]})
+    _check_corrected_notice(data, updated.corrections)
+    _write(corrections_dir, updated)
+    return entry
+
+
+def remove_correction(corrections_dir: Path, notice_id: str, record_id: str,
+                      field: str) -> CorrectionEntry | None:
+    """Forget the correction of `field` in the record (the extracted value returns); the removed one."""
+    stored = corrections_for(corrections_dir, notice_id)
+    if stored is None:
+        return None
+    removed = next((entry for entry in stored.corrections
+                    if entry.record == record_id and entry.field == field), None)
+    if removed is not None:
+        kept = [entry for entry in stored.corrections if entry is not removed]
+        _write(corrections_dir, stored.model_copy(update={"corrections": kept}))
+    return removed
+
+
+def _checked_pointer(field: str) -> JsonPointer:
+    try:
+        pointer = JsonPointer(field)
+    except JsonPointerException as error:
+        raise ValueError(f"{field!r} is not a JSON Pointer such as '/target_group': {error}") from None
+    if not pointer.parts:
+        raise ValueError("a correction changes a field of the record, not the whole record")
+    if pointer.parts[0] in PROTECTED_FIELDS:
+        raise ValueError(f"{field} cannot be corrected")
+    return pointer
+
+
+def _patch_for(extracted: dict[str, Any], current: dict[str, Any], corrected_fields: list[str],
+               pointer: JsonPointer, new_value: Any) -> list[dict[str, Any]]:
+    """The patch that takes the extracted part to `current` with this change made.
+
+    Its test guards the smallest field that holds the change and every earlier
+    correction overlapping it, with the value the pipeline extracted there.
+    """
+    change, guarded = _operation(current, pointer, new_value)
+    changed = jsonpatch.apply_patch(current, [change])
+    field = min((other for other in corrected_fields if _inside(guarded, other)), key=len,
+                default=guarded)
+    old, new = _resolve(extracted, field), _resolve(changed, field)
+    if _canonical(new) == _canonical(_resolve(current, field)):
+        raise ValueError(f"{pointer.path} already has the value {_quote(new_value)}")
+    if _canonical(new) == _canonical(old):
+        raise ValueError(f"{_quote(new)} is the extracted value of {field}: "
+                         "remove the correction instead")
+    guard = {"op": "test", "path": field, "value": old}
+    if field == guarded and _result(extracted, [guard, change], field) == _canonical(new):
+        return [guard, change]  # add or remove a list item, or replace a field, as asked
+    return [guard, {"op": "replace", "path": field, "value": new}]
+
+
+def _operation(current: dict[str, Any], pointer: JsonPointer,
+               new_value: Any) -> tuple[dict[str, Any], str]:
+    """The JSON Patch operation asked for, and the field its test must guard."""
+    parent = JsonPointer.from_parts(pointer.parts[:-1]).path
+    container = _resolve(current, parent)
+    if isinstance(container, list) and pointer.parts[-1] == "-":
+        if new_value is REMOVE:
+            raise ValueError(f"{pointer.path}: name the list item to remove by its index")
+        return {"op": "add", "path": pointer.path, "value": new_value}, parent
+    _resolve(current, pointer.path)
+    if new_value is REMOVE:
+        if not isinstance(container, list):
+            raise ValueError(f"{pointer.path}: only a list item can be removed; "
+                             "set the field to null instead")
+        return {"op": "remove", "path": pointer.path}, parent  # the index must keep naming that item
+    return {"op": "replace", "path": pointer.path, "value": new_value}, pointer.path
+
+
+def _check_corrected_notice(data: dict[str, Any], entries: list[CorrectionEntry]) -> None:
+    """Raise ValueError unless the newest entry applies and the corrected notice validates."""
+    newest = _apply_entries(data, entries)[-1]
+    if newest is not None:
+        raise ValueError(newest)
+    try:
+        record_to_json(NoticeRecord.model_validate(data))
+    except (ValidationError, ExtractionError) as error:
+        raise ValueError(f"the corrected notice would not validate: {error}") from None
+
+
+# --- what a reviewer typed ----------------------------------------------------------------------
+
+
+def parse_typed_value(record: BaseModel | type[BaseModel], field: str, text: str) -> Any:
+    """What a reviewer typed for `field` of `record` (or of a record type), in the field's type.
+
+    Strings stay strings, numbers are parsed, lists of units are split, and
+    JSON is read for anything else; an empty box clears a field that may be
+    null.
+
+    >>> parse_typed_value(CatalogueItem, "/min_age", "80")
+    80
+    >>> parse_typed_value(CatalogueItem, "/target_group", " 80周岁及以上老年人 ")
+    '80周岁及以上老年人'
+    >>> parse_typed_value(CatalogueItem, "/standard", "")
+    >>> parse_typed_value(CatalogueItem, "/amounts/0/value", "１２.５")
+    12.5
+    >>> parse_typed_value(Task, "/lead_units", "县民政局、县财政局,县卫健局")
+    ['县民政局', '县财政局', '县卫健局']
+    >>> parse_typed_value(Task, "/deadline_years", "2025、2027")
+    [2025, 2027]
+    >>> parse_typed_value(CatalogueItem, "/flags", '[{"code": "checked", "reason": "审核"}]')
+    [{'code': 'checked', 'reason': '审核'}]
+    """
+    model = record if isinstance(record, type) else type(record)
+    return _typed(_annotation_at(model, _checked_pointer(field).parts, field), text.strip())
+
+
+def split_units(text: str) -> list[str]:
+    """Units as a reviewer lists them: separated by 、 , , or new lines.
+
+    >>> split_units("县民政局、县财政局,县卫健局\\n县医保局")
+    ['县民政局', '县财政局', '县卫健局', '县医保局']
+    """
+    return [piece.strip() for piece in _UNIT_SEPARATORS.split(text) if piece.strip()]
+
+
+def _annotation_at(model: type[BaseModel], parts: list[str], field: str) -> Any:
+    annotation: Any = model
+    for part in parts:
+        options, _nullable = _options(annotation)
+        inner = options[0] if len(options) == 1 else None
+        if isinstance(inner, type) and issubclass(inner, BaseModel) and part in inner.model_fields:
+            annotation = inner.model_fields[part].annotation
+        elif get_origin(inner) is list:
+            annotation = get_args(inner)[0]
+        elif get_origin(inner) is dict:
+            annotation = get_args(inner)[1]
+        elif get_origin(inner) is tuple and part.isdigit() and int(part) < len(get_args(inner)):
+            annotation = get_args(inner)[int(part)]
+        else:
+            raise ValueError(f"{model.__name__} has no field {field}")
+    return annotation
+
+
+def _typed(annotation: Any, text: str) -> Any:
+    options, nullable = _options(annotation)
+    if nullable and text in ("", "null"):
+        return None
+    if options == (str,):
+        return text
+    if options and set(options) <= {int, float}:
+        return _number(text, whole=options == (int,))
+    if options == (bool,) and text.lower() in _TRUE | _FALSE:
+        return text.lower() in _TRUE
+    if (len(options) == 1 and get_origin(options[0]) is list
+            and get_args(options[0])[0] in (str, int) and not text.startswith("[")):
+        return [_typed(get_args(options[0])[0], unit) for unit in split_units(text)]
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{_quote(text)} is not JSON: {error.msg}") from None
+
+
+def _options(annotation: Any) -> tuple[tuple[Any, ...], bool]:
+    """The types an annotation allows apart from None, and whether it allows None."""
+    if get_origin(annotation) in (Union, UnionType):
+        args = get_args(annotation)
+        return tuple(arg for arg in args if arg is not NoneType), NoneType in args
+    return (annotation,), False
+
+
+def _number(text: str, whole: bool) -> int | float:
+    normal = unicodedata.normalize("NFKC", text).replace(",", "")
+    if _WHOLE_NUMBER.fullmatch(normal):
+        return int(normal)
+    if not whole:
+        try:
+            return float(normal)
+        except ValueError:
+            pass
+    raise ValueError(f"{_quote(text)} is not a {'whole ' if whole else ''}number")
+
+
+# --- small JSON helpers ----------------------------------------------------------------------
+
+
+class _Nothing:
+    def __repr__(self) -> str:
+        return "nothing"
+
+
+# What a stale reason says was found where a field no longer exists.
+_NOTHING: Any = _Nothing()
+
+
+def _resolve(document: Any, path: str) -> Any:
+    """The value at `path`, or LookupError naming the missing field."""
+    try:
+        value = JsonPointer(path).resolve(document)
+    except JsonPointerException as error:
+        raise LookupError(f"no field {path} ({error})") from None
+    if isinstance(value, EndOfList):
+        raise LookupError(f"no field {path} ('-' names no item)")
+    return value
+
+
+def _found(document: Any, path: str) -> Any:
+    """The value at `path`, or `_NOTHING`."""
+    try:
+        return _resolve(document, path)
+    except LookupError:
+        return _NOTHING
+
+
+def _result(document: dict[str, Any], patch: list[dict[str, Any]], field: str) -> str | None:
+    """The canonical value at `field` after the patch, or None if it does not apply."""
+    try:
+        return _canonical(_resolve(jsonpatch.apply_patch(document, patch), field))
+    except (jsonpatch.JsonPatchException, JsonPointerException, LookupError):
+        return None
+
+
+def _inside(inner: str, outer: str) -> bool:
+    """Whether the field `inner` is `outer` or lies within it."""
+    return JsonPointer(inner).contains(JsonPointer(outer))
+
+
+def _overlap(field: str, other: str) -> bool:
+    return _inside(field, other) or _inside(other, field)
+
+
+def _as_json(value: Any) -> Any:
+    if value is REMOVE:
+        return value
+    try:
+        return json.loads(json.dumps(value, ensure_ascii=False))
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"the new value is not JSON data: {error}") from None
+
+
+def _canonical(value: Any) -> str:
+    """Equal for equal JSON values (1 and 1.0, or 1 and true, stay apart)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _quote(value: Any) -> str:
+    text = value if value is _NOTHING else _canonical(value)
+    text = str(text)
+    return text if len(text) <= REASON_VALUE_CHARS else text[:REASON_VALUE_CHARS - 1] + "…"
+
+
+def _timestamp(now: datetime | None) -> str:
+    return (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")

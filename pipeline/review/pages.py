@@ -1,0 +1,69 @@
+"""The two pages, rendered by Jinja2 with every value escaped.
+
+Autoescaping is on for every template; nothing here marks a string safe.
+Data the script needs travels as JSON through the `tojson` filter.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from pipeline.corrections import CorrectionEntry, corrections_for
+from pipeline.review.catalog import Catalog, NoticeEntry, flagged_first
+from pipeline.review.highlight import SpanIndex, text_to_pieces
+from pipeline.review.source import SourceReader, SourceText, is_pdf
+from pipeline.review.views import (CATALOGUE_FIELDS, DOCUMENT_FIELDS, TASK_FIELDS,
+                                   notice_to_view, value_text)
+
+ENVIRONMENT = Environment(loader=PackageLoader("pipeline.review", "templates"),
+                          autoescape=True, undefined=StrictUndefined,
+                          trim_blocks=True, lstrip_blocks=True)
+ENVIRONMENT.filters["as_text"] = value_text
+
+
+def index_page(catalog: Catalog, order: str, corrections_dir: Path) -> str:
+    entries = flagged_first(catalog.entries) if order == "flagged" else catalog.entries
+    failures = sum(entry.status == "failure" for entry in catalog.entries)
+    return ENVIRONMENT.get_template("index.html").render(
+        entries=entries, order=order, run=catalog.run, out_dir=str(catalog.out_dir),
+        failures=failures, corrections_dir=str(corrections_dir))
+
+
+def notice_page(catalog: Catalog, entry: NoticeEntry, reader: SourceReader, token: str,
+                corrections_dir: Path) -> str:
+    """The source text with every span marked beside the records, ready to edit."""
+    record = catalog.load_record(entry)
+    source = reader.text(entry.source_path)
+    text = source.text or ""
+    spans = SpanIndex(len(text))
+    view = notice_to_view(record, spans, stored_corrections(corrections_dir, record.notice_id))
+    pieces = text_to_pieces(text, spans) if source.text is not None else []
+    pdf_pages = page_boxes(reader, entry) if source.text is not None else {}
+    script_data = {"notice": entry.output, "pages": pdf_pages}
+    return ENVIRONMENT.get_template("notice.html").render(
+        entry=entry, record=record, view=view, pieces=pieces, source=source,
+        source_changed=source_changed(source, record.source.sha256), token=token,
+        script_data=script_data, corrections_dir=str(corrections_dir),
+        document_fields=DOCUMENT_FIELDS, catalogue_fields=CATALOGUE_FIELDS,
+        task_fields=TASK_FIELDS)
+
+
+def stored_corrections(corrections_dir: Path, notice_id: str) -> list[CorrectionEntry]:
+    """The notice's saved corrections; none when the file is missing or unreadable."""
+    try:
+        stored = corrections_for(corrections_dir, notice_id)
+    except (OSError, ValueError):
+        return []
+    return stored.corrections if stored else []
+
+
+def page_boxes(reader: SourceReader, entry: NoticeEntry) -> dict[str, list[float]]:
+    """Page number -> [x0, top, width, height] in points, for drawing a value's box."""
+    if not is_pdf(entry.source_path):
+        return {}
+    return {str(number): list(box) for number, box in reader.page_sizes(entry.source_path).items()}
+
+
+def source_changed(source: SourceText, recorded_sha256: str) -> bool:
+    return bool(source.sha256 and recorded_sha256 and source.sha256 != recorded_sha256)

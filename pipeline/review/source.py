@@ -1,0 +1,118 @@
+"""The source of a notice as the reviewer sees it: its text, and for a PDF its pages as images.
+
+Reading a PDF or Word file takes a second or more, so texts and rendered
+pages are kept in memory, keyed by the file's path, size and modification
+time (an edited file is read again).
+"""
+from __future__ import annotations
+
+import io
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import ExtractionError
+from pipeline.ingest import read_document
+
+
+@dataclass(frozen=True)
+class SourceSettings:
+    page_resolution: int = 110  # dots per inch of a rendered PDF page
+    cached_texts: int = 32
+    cached_pages: int = 48
+
+
+@dataclass
+class SourceText:
+    """The notice's text, or why there is none."""
+
+    text: str | None
+    sha256: str | None = None
+    problem: str | None = None  # shown to the reviewer when the text is missing
+
+
+class LruCache:
+    """A small thread-safe least-recently-used cache."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_make(self, key, make: Callable):
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = make()  # outside the lock: reading a file must not block other requests
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+
+def file_key(path: Path) -> tuple[str, int, int]:
+    stat = path.stat()
+    return str(path), stat.st_size, stat.st_mtime_ns
+
+
+class SourceReader:
+    """Reads notice texts and renders PDF pages, with caches."""
+
+    def __init__(self, settings: SourceSettings = SourceSettings()):
+        self.settings = settings
+        self._texts = LruCache(settings.cached_texts)
+        self._pages = LruCache(settings.cached_pages)
+        self._sizes = LruCache(settings.cached_texts)
+
+    def text(self, path: Path | None) -> SourceText:
+        if path is None or not path.is_file():
+            return SourceText(None, problem=f"The source file is missing: {path or 'not recorded'}.")
+        return self._texts.get_or_make(file_key(path), lambda: read_source_text(path))
+
+    def page_sizes(self, path: Path) -> dict[int, tuple[float, float, float, float]]:
+        """Page number -> the page's box (x0, top, width, height) in points."""
+        return self._sizes.get_or_make(file_key(path), lambda: pdf_page_boxes(path))
+
+    def page_png(self, path: Path, page: int) -> bytes | None:
+        """The page rendered as PNG; None when the PDF has no such page."""
+        key = (*file_key(path), page, self.settings.page_resolution)
+        return self._pages.get_or_make(
+            key, lambda: render_pdf_page(path, page, self.settings.page_resolution))
+
+
+def read_source_text(path: Path) -> SourceText:
+    try:
+        document = read_document(path)
+    except ExtractionError as error:
+        return SourceText(None, problem=f"The source file could not be read: [{error.code}] {error}")
+    return SourceText(document.text, sha256=document.sha256)
+
+
+def is_pdf(path: Path) -> bool:
+    """Known by the file's bytes, as the pipeline knows it."""
+    with path.open("rb") as stream:
+        return stream.read(4) == b"%PDF"
+
+
+def pdf_page_boxes(path: Path) -> dict[int, tuple[float, float, float, float]]:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        return {number: (page.bbox[0], page.bbox[1], float(page.width), float(page.height))
+                for number, page in enumerate(pdf.pages, start=1)}
+
+
+def render_pdf_page(path: Path, page: int, resolution: int) -> bytes | None:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        if not 1 <= page <= len(pdf.pages):
+            return None
+        image = pdf.pages[page - 1].to_image(resolution=resolution)
+        buffer = io.BytesIO()
+        image.original.save(buffer, format="PNG")
+        return buffer.getvalue()
