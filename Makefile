@@ -6,8 +6,8 @@
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 # LibreOffice reads .doc/.wps notices at run time and makes the PDF/.doc samples;
-# the Noto CJK fonts render their Chinese.
-SYSTEM_PACKAGES := libreoffice-writer-nogui fonts-noto-cjk
+# the Noto CJK fonts render their Chinese; Chromium runs the review page's browser test.
+SYSTEM_PACKAGES := libreoffice-writer-nogui fonts-noto-cjk chromium
 
 .PHONY: outputs test bench schema samples system-deps
 
@@ -19,12 +19,13 @@ $(VENV)/.installed: pyproject.toml
 
 # Installs only what is missing, and only as root; otherwise says what to install.
 system-deps:
-	@if command -v soffice >/dev/null 2>&1 && fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then \
+	@if command -v soffice >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 \
+		&& fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then \
 		:; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 		apt-get update && apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES); \
 	else \
-		echo "system-deps: LibreOffice (soffice) or the Noto CJK fonts are missing; as root run:"; \
+		echo "system-deps: LibreOffice, Chromium or the Noto CJK fonts are missing; as root run:"; \
 		echo "  apt-get update && apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES)"; \
 	fi
 
