@@ -101,16 +101,18 @@ def record_to_view(record_id: str, kind: str, part: BaseModel, fields: list[tupl
     corrections = {top_field(c.field): c for c in part.corrections}
     pending = pending_entries(part, [entry for entry in stored if entry.record == record_id])
     sources: dict[str, Span] = part.sources
+    for key, span in sources.items():  # every span is marked, shown in a column or not
+        spans.add(span, key)
     values = []
     for name, _label in fields:
         value = getattr(part, name)
-        source = sources.get(ROW_SOURCE if name == "seq" else name) or sources.get(name)
+        key = ROW_SOURCE if name == "seq" and ROW_SOURCE in sources else name
         values.append(ValueView(
             record_id=record_id, name=name, display=value_text(value),
             edit_text=None if name in NOT_EDITABLE else value_text(value),
             flags=[flag for flag in flags if top_field(flag.field) == name],
             correction=corrections.get(name), pending=pending.get(name),
-            **span_place(source, name, spans)))
+            **span_place(sources.get(key), key, spans)))
     shown = {name for name, _label in fields}
     quantities = [quantity_view(record_id, name, quantity, spans)
                   for name in ("amounts", "figures") for quantity in getattr(part, name, [])]
