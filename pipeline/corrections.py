@@ -18,14 +18,11 @@ from __future__ import annotations
 
 import json
 import logging
-import unicodedata
 from datetime import datetime, timezone
 from pathlib import Path
-from types import NoneType, UnionType
-from typing import Any, NamedTuple, Union, get_args, get_origin
+from typing import Any, NamedTuple
 
 import jsonpatch
-import regex
 from jsonpointer import EndOfList, JsonPointer, JsonPointerException
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -43,12 +40,6 @@ PROTECTED_FIELDS = frozenset({"id", "corrections"})
 # How much of a value a stale reason quotes, so that the reason stays one line.
 REASON_VALUE_CHARS = 60
 
-_UNIT_SEPARATORS = regex.compile(r"""
-    [、,,]   # enumeration comma, comma, full-width comma
-    | \n     # or one unit a line
-""", regex.VERBOSE)
-_WHOLE_NUMBER = regex.compile(r"[+-]?\d+")
-_TRUE, _FALSE = frozenset({"true", "yes", "是", "1"}), frozenset({"false", "no", "否", "0"})
 
 
 class _Remove:
@@ -226,7 +217,7 @@ def _apply_entries(data: dict[str, Any], entries: list[CorrectionEntry]) -> list
         slot = slots.get(entry.record)
         if slot is None:
             outcomes.append(f"{entry.record} {entry.field}: the record no longer exists "
-                            f"(expected {_quote(entry.expected)})")
+                            f"(expected {quote(entry.expected)})")
             continue
         patched, reason = _apply_entry(slot.container[slot.key], slot.model, entry)
         if patched is not None:
@@ -243,7 +234,7 @@ def _apply_entry(part: dict[str, Any], model: type[BaseModel],
         patched = jsonpatch.apply_patch(part, entry.patch)
     except jsonpatch.JsonPatchTestFailed:
         found = _found(part, entry.field)
-        return None, (f"{where}: expected {_quote(entry.expected)}, found {_quote(found)}; "
+        return None, (f"{where}: expected {quote(entry.expected)}, found {quote(found)}; "
                       "the extracted value changed since the correction was made")
     except (jsonpatch.JsonPatchException, JsonPointerException) as error:
         return None, f"{where}: the patch does not apply ({error})"
@@ -268,15 +259,15 @@ def _invalid(model: type[BaseModel], data: dict[str, Any], field: str) -> str | 
         location = "/" + "/".join(str(part) for part in first["loc"])
         return f"the corrected record is invalid: {location}: {first['msg']}"
     if _canonical(checked) != _canonical(data):
-        return (f"the new value {_quote(_found(data, field))} is not of the field's type "
-                f"(it would become {_quote(_found(checked, field))})")
+        return (f"the new value {quote(_found(data, field))} is not of the field's type "
+                f"(it would become {quote(_found(checked, field))})")
     return None
 
 
 def _source_changed(entry: CorrectionEntry, version: CorrectionFile, record: NoticeRecord) -> str:
     return (f"{entry.record} {entry.field}: source changed since the correction was made "
             f"({version.source_path}: sha256 {version.source_sha256[:16]} then, "
-            f"{record.source.sha256[:16]} now; expected {_quote(entry.expected)})")
+            f"{record.source.sha256[:16]} now; expected {quote(entry.expected)})")
 
 
 # --- adding and removing ------------------------------------------------------------------
@@ -295,7 +286,7 @@ def add_correction(corrections_dir: Path, record: NoticeRecord, record_id: str, 
     """
     if not author.strip():
         raise ValueError("a correction needs its author")
-    pointer = _checked_pointer(field)
+    pointer = checked_pointer(field)
     data = _extracted_data(record)
     slot = _slots(data).get(record_id)
     if slot is None:
@@ -338,7 +329,7 @@ def remove_correction(corrections_dir: Path, notice_id: str, record_id: str,
     return removed
 
 
-def _checked_pointer(field: str) -> JsonPointer:
+def checked_pointer(field: str) -> JsonPointer:
     try:
         pointer = JsonPointer(field)
     except JsonPointerException as error:
@@ -363,9 +354,9 @@ def _patch_for(extracted: dict[str, Any], current: dict[str, Any], corrected_fie
                 default=guarded)
     old, new = _resolve(extracted, field), _resolve(changed, field)
     if _canonical(new) == _canonical(_resolve(current, field)):
-        raise ValueError(f"{pointer.path} already has the value {_quote(new_value)}")
+        raise ValueError(f"{pointer.path} already has the value {quote(new_value)}")
     if _canonical(new) == _canonical(old):
-        raise ValueError(f"{_quote(new)} is the extracted value of {field}: "
+        raise ValueError(f"{quote(new)} is the extracted value of {field}: "
                          "remove the correction instead")
     guard = {"op": "test", "path": field, "value": old}
     if field == guarded and _result(extracted, [guard, change], field) == _canonical(new):
@@ -400,100 +391,6 @@ def _check_corrected_notice(data: dict[str, Any], entries: list[CorrectionEntry]
         record_to_json(NoticeRecord.model_validate(data))
     except (ValidationError, ExtractionError) as error:
         raise ValueError(f"the corrected notice would not validate: {error}") from None
-
-
-# --- what a reviewer typed ----------------------------------------------------------------------
-
-
-def parse_typed_value(record: BaseModel | type[BaseModel], field: str, text: str) -> Any:
-    """What a reviewer typed for `field` of `record` (or of a record type), in the field's type.
-
-    Strings stay strings, numbers are parsed, lists of units are split, and
-    JSON is read for anything else; an empty box clears a field that may be
-    null.
-
-    >>> parse_typed_value(CatalogueItem, "/min_age", "80")
-    80
-    >>> parse_typed_value(CatalogueItem, "/target_group", " 80周岁及以上老年人 ")
-    '80周岁及以上老年人'
-    >>> parse_typed_value(CatalogueItem, "/standard", "")
-    >>> parse_typed_value(CatalogueItem, "/amounts/0/value", "１２.５")
-    12.5
-    >>> parse_typed_value(Task, "/lead_units", "县民政局、县财政局,县卫健局")
-    ['县民政局', '县财政局', '县卫健局']
-    >>> parse_typed_value(Task, "/deadline_years", "2025、2027")
-    [2025, 2027]
-    >>> parse_typed_value(CatalogueItem, "/flags", '[{"code": "checked", "reason": "审核"}]')
-    [{'code': 'checked', 'reason': '审核'}]
-    """
-    model = record if isinstance(record, type) else type(record)
-    return _typed(_annotation_at(model, _checked_pointer(field).parts, field), text.strip())
-
-
-def split_units(text: str) -> list[str]:
-    """Units as a reviewer lists them: separated by 、 , , or new lines.
-
-    >>> split_units("县民政局、县财政局,县卫健局\\n县医保局")
-    ['县民政局', '县财政局', '县卫健局', '县医保局']
-    """
-    return [piece.strip() for piece in _UNIT_SEPARATORS.split(text) if piece.strip()]
-
-
-def _annotation_at(model: type[BaseModel], parts: list[str], field: str) -> Any:
-    annotation: Any = model
-    for part in parts:
-        options, _nullable = _options(annotation)
-        inner = options[0] if len(options) == 1 else None
-        if isinstance(inner, type) and issubclass(inner, BaseModel) and part in inner.model_fields:
-            annotation = inner.model_fields[part].annotation
-        elif get_origin(inner) is list:
-            annotation = get_args(inner)[0]
-        elif get_origin(inner) is dict:
-            annotation = get_args(inner)[1]
-        elif get_origin(inner) is tuple and part.isdigit() and int(part) < len(get_args(inner)):
-            annotation = get_args(inner)[int(part)]
-        else:
-            raise ValueError(f"{model.__name__} has no field {field}")
-    return annotation
-
-
-def _typed(annotation: Any, text: str) -> Any:
-    options, nullable = _options(annotation)
-    if nullable and text in ("", "null"):
-        return None
-    if options == (str,):
-        return text
-    if options and set(options) <= {int, float}:
-        return _number(text, whole=options == (int,))
-    if options == (bool,) and text.lower() in _TRUE | _FALSE:
-        return text.lower() in _TRUE
-    if (len(options) == 1 and get_origin(options[0]) is list
-            and get_args(options[0])[0] in (str, int) and not text.startswith("[")):
-        return [_typed(get_args(options[0])[0], unit) for unit in split_units(text)]
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValueError(f"{_quote(text)} is not JSON: {error.msg}") from None
-
-
-def _options(annotation: Any) -> tuple[tuple[Any, ...], bool]:
-    """The types an annotation allows apart from None, and whether it allows None."""
-    if get_origin(annotation) in (Union, UnionType):
-        args = get_args(annotation)
-        return tuple(arg for arg in args if arg is not NoneType), NoneType in args
-    return (annotation,), False
-
-
-def _number(text: str, whole: bool) -> int | float:
-    normal = unicodedata.normalize("NFKC", text).replace(",", "")
-    if _WHOLE_NUMBER.fullmatch(normal):
-        return int(normal)
-    if not whole:
-        try:
-            return float(normal)
-        except ValueError:
-            pass
-    raise ValueError(f"{_quote(text)} is not a {'whole ' if whole else ''}number")
 
 
 # --- small JSON helpers ----------------------------------------------------------------------
@@ -558,7 +455,7 @@ def _canonical(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def _quote(value: Any) -> str:
+def quote(value: Any) -> str:
     text = value if value is _NOTHING else _canonical(value)
     text = str(text)
     return text if len(text) <= REASON_VALUE_CHARS else text[:REASON_VALUE_CHARS - 1] + "…"

@@ -1,7 +1,6 @@
 """Check a record against the published JSON Schema before it is written."""
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Any

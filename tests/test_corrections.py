@@ -7,8 +7,9 @@ import pytest
 
 from pipeline.assemble import extract_notice
 from pipeline.corrections import (REMOVE, add_correction, apply_corrections, corrections_for,
-                                  corrections_path, document_id, find_record, parse_typed_value,
+                                  corrections_path, document_id, find_record,
                                   record_ids, remove_correction)
+from pipeline.review.typed_values import parse_typed_value
 from pipeline.model import CatalogueItem, SourceDocument
 from pipeline.validate import record_to_json
 

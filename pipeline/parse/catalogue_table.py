@@ -4,7 +4,7 @@ from __future__ import annotations
 from pipeline.extract.quantities import find_amounts, min_age
 from pipeline.extract.units import FALLBACK, tile_units
 from pipeline.flags import age_mismatch_flags, amount_flags, units_fallback_flag
-from pipeline.model import CatalogueItem, Cell, Flag, Quantity, Span, Table
+from pipeline.model import CatalogueItem, Cell, Quantity, Span, Table
 from pipeline.normalise import squash
 from pipeline.parse.catalogue_rows import (LOCAL_ADDITION_MARKS, CatalogueRow,
                                           row_to_catalogue_row)

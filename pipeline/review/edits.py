@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import corrections
+from pipeline.review.typed_values import parse_typed_value
 from pipeline.review.catalog import Catalog
 
 # Longest value, name and note accepted from the form, in characters.
@@ -45,7 +46,7 @@ def save_correction(catalog: Catalog, corrections_dir: Path, payload: object) ->
         part = corrections.find_record(record, form["record_id"])
         if part is None:
             raise EditRefused(f"no record {form['record_id']} in notice {record.notice_id}")
-        value = corrections.parse_typed_value(part, form["field"], form["value"])
+        value = parse_typed_value(part, form["field"], form["value"])
         corrections.add_correction(corrections_dir, record, form["record_id"], form["field"],
                                    value, author=form["author"], note=form["note"])
     except (EditRefused, ValueError, LookupError) as error:
