@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -118,16 +119,30 @@ def _write(corrections_dir: Path, stored: CorrectionFile) -> None:
 
 def _earlier_versions(corrections_dir: Path, record: NoticeRecord) -> list[CorrectionFile]:
     """Corrections made on other versions of the record's source (same path, other hash)."""
-    found = []
-    for path in sorted(corrections_dir.glob("*.json")) if corrections_dir.is_dir() else []:
+    if not corrections_dir.is_dir():
+        return []
+    by_source = _files_by_source(str(corrections_dir), corrections_dir.stat().st_mtime_ns)
+    return [stored for stored in by_source.get(record.source.path, ())
+            if stored.notice_id != record.notice_id]
+
+
+@lru_cache(maxsize=4)
+def _files_by_source(folder: str, modified_ns: int) -> dict[str, tuple[CorrectionFile, ...]]:
+    """Every corrections file by source path, read once per state of the folder.
+
+    A batch of thousands of notices asks this for each notice without
+    corrections; the folder's modification time changes whenever a file is
+    written (atomically, by rename) or removed, so the cache stays right.
+    """
+    found: dict[str, list[CorrectionFile]] = {}
+    for path in sorted(Path(folder).glob("*.json")):
         try:
             stored = _read(path)
         except (OSError, ValueError) as error:  # one broken file must not stop every notice
             log.warning("skipping %s: %s", path, error)
             continue
-        if stored.source_path == record.source.path and stored.notice_id != record.notice_id:
-            found.append(stored)
-    return found
+        found.setdefault(stored.source_path, []).append(stored)
+    return {source: tuple(files) for source, files in found.items()}
 
 
 # --- records inside a notice's JSON data ----------------------------------------------------
