@@ -9,7 +9,7 @@ PYTHON := $(VENV)/bin/python
 # the Noto CJK fonts render their Chinese; Chromium runs the review page's browser test.
 SYSTEM_PACKAGES := libreoffice-writer-nogui fonts-noto-cjk chromium
 
-.PHONY: outputs test bench schema samples system-deps
+.PHONY: outputs test bench schema samples system-deps screenshot
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -43,3 +43,7 @@ bench: $(VENV)/.installed
 
 schema: $(VENV)/.installed
 	$(PYTHON) -m pipeline schema
+
+# The README's screenshot of the review page, taken by the browser test's own run.
+screenshot: $(VENV)/.installed system-deps
+	REVIEW_SCREENSHOT=docs/review-page.png $(PYTHON) -m pytest -q tests/test_review_browser.py

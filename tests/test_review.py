@@ -122,6 +122,7 @@ class SourceMarks(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.inside = False
+        self.at_pre_start = False
         self.open: list[str] = []
         self.by_span: dict[str, str] = {}
         self.text = ""
@@ -130,6 +131,7 @@ class SourceMarks(HTMLParser):
         attrs = dict(attrs)
         if tag == "pre" and attrs.get("id") == "source":
             self.inside = True
+            self.at_pre_start = True
         elif self.inside and tag == "mark":
             self.open.append(attrs["data-span"])
         elif self.inside:
@@ -142,6 +144,9 @@ class SourceMarks(HTMLParser):
             self.open.pop()
 
     def handle_data(self, data):
+        if self.inside and self.at_pre_start:
+            # A browser drops one newline right after <pre>, as HTML says; so does this reader.
+            data, self.at_pre_start = data.removeprefix("\n"), False
         if self.inside:
             self.text += data
             for number in set(self.open):
