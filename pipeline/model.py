@@ -11,7 +11,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "1.3.0"
 
 T = TypeVar("T")
 
@@ -115,12 +115,27 @@ class DocumentMeta(Record):
     corrections: list[AppliedCorrection] = Field(default_factory=list)
 
 
+class Eligibility(Record):
+    """A target group read as conditions, for matching people to services (服务找人)."""
+
+    text: str = Field(description="the 服务对象 as printed")
+    min_age: int | None = None
+    max_age: int | None = None
+    economic: list[str] = Field(default_factory=list, description="低保, 特困, 经济困难 …")
+    care_need: list[str] = Field(default_factory=list, description="失能, 不能自理 …")
+    disability: bool = False
+    family: list[str] = Field(default_factory=list, description="计划生育特殊家庭, 独居, 空巢 …")
+    special_contribution: bool = False
+    other: list[str] = Field(default_factory=list, description="conditions not in the lists above")
+
+
 class CatalogueItem(Record):
     id: str
     seq: int
     local_addition: bool = False
     target_group: str | None = None
     min_age: int | None = None
+    eligibility: Eligibility | None = None
     name: str
     content: str | None = None
     service_type: str | None = None
