@@ -36,3 +36,11 @@ def test_invalid_record_is_refused_with_the_violation():
     with pytest.raises(ExtractionError) as raised:
         record_to_json(record)
     assert raised.value.code == "E007_invalid_record" and "date" in str(raised.value)
+
+
+def test_every_published_schema_is_kept_and_valid():
+    published = sorted((ROOT / "schemas").glob("notice-*.schema.json"))
+    versions = [path.name.removeprefix("notice-").removesuffix(".schema.json") for path in published]
+    assert SCHEMA_VERSION in versions and "1.0.0" in versions
+    for path in published:
+        Draft202012Validator.check_schema(json.loads(path.read_text(encoding="utf-8")))
