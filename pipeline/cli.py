@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from pipeline.export.cli import add_export_parser, run_export
+from pipeline.match import add_match_parser, run_match
 from pipeline.model import RunStatus
 from pipeline.run import RunOptions, plan_jobs, process_job, summarise
 from pipeline.validate import schema_path, notice_schema
@@ -36,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     extract.add_argument("--debug", action="store_true",
                          help="also write each stage's intermediates under OUT/_debug/")
     add_export_parser(commands)
+    add_match_parser(commands)
     review = commands.add_parser("review", help="serve the review page for an output folder")
     review.add_argument("outputs", nargs="?", type=Path, default=Path("outputs"))
     review.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
@@ -50,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "export":
         return run_export(args)
+    if args.command == "match":
+        return run_match(args)
     if args.command == "review":
         from pipeline.review.server import serve  # the web layer loads only when asked for
 

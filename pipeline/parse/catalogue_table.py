@@ -1,6 +1,7 @@
 """A catalogue table (基本养老服务清单) to `CatalogueItem` records."""
 from __future__ import annotations
 
+from pipeline.extract.eligibility import parse_eligibility
 from pipeline.extract.quantities import find_amounts, min_age
 from pipeline.extract.units import FALLBACK, tile_units
 from pipeline.flags import age_mismatch_flags, amount_flags, units_fallback_flag
@@ -70,6 +71,7 @@ def _row_to_item(row: CatalogueRow, group: str | None, group_cell: Cell | None,
     item = CatalogueItem(
         id=item_id, seq=row.seq, local_addition=row.local_addition,
         target_group=group, min_age=min_age(group) if group else None,
+        eligibility=parse_eligibility(group) if group else None,
         name=squash(row.name.text).lstrip("".join(LOCAL_ADDITION_MARKS)),
         content=values["content"], service_type=squash(values["service_type"] or "") or None,
         standard=values["standard"], funding=values["funding"],
