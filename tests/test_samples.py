@@ -27,9 +27,9 @@ def fresh_outputs(tmp_path_factory):
 
 
 def sample_outputs():
-    """The committed records (run summaries and debug dumps start with _)."""
+    """The committed records (run summaries, debug dumps and caches start with _ or .)."""
     return sorted(path.relative_to(OUTPUTS).as_posix() for path in OUTPUTS.rglob("*.json")
-                  if not path.name.startswith("_"))
+                  if not any(part.startswith(("_", ".")) for part in path.relative_to(OUTPUTS).parts))
 
 
 def test_every_sample_has_a_committed_output():
