@@ -21,9 +21,14 @@ from pipeline.model import NoticeWarning, SourceDocument
 Reader = Callable[[Path, bytes], SourceDocument]
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_HTML_START = regex.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
-                            rb"<(?:!doctype\s+html|html|head|body|meta)",
-                            regex.IGNORECASE | regex.DOTALL)
+# A page, or an article fragment as CMS exports and reposts give it (no <html>, no
+# <body>: it starts with the article's first element).
+_HTML_START = regex.compile(
+    rb"""^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*          # declaration, comments
+    <(?:!doctype\s+html|html|head|body|meta|title              # a whole page
+       |div|p|table|tbody|tr|td|span|font|center|section|article|h[1-6]|ul|ol|br|b|strong
+      )(?=[\s>/])                                            # an element's name, whole""",
+    regex.IGNORECASE | regex.DOTALL | regex.VERBOSE)
 # How many leading bytes are searched for an HTML start tag.
 HTML_SNIFF_BYTES = 4096
 
@@ -38,6 +43,8 @@ def sniff_format(data: bytes) -> str:
 
     >>> sniff_format(b"%PDF-1.7 ..."), sniff_format("通知".encode()), sniff_format(b"<html>")
     ('pdf', 'text', 'html')
+    >>> sniff_format('<div class="wrap"><p>通知</p></div>'.encode()), sniff_format("<附件>".encode())
+    ('html', 'text')
     """
     if data.startswith(b"%PDF"):
         return "pdf"
