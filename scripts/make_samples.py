@@ -5,7 +5,9 @@
 Every notice becomes samples/docx/<stem>.docx (python-docx) and
 samples/pdf/<stem>.pdf (LibreOffice); a few also become samples/doc/<stem>.doc
 and samples/html/<stem>.html, so that the pipeline can be shown to give the
-same records whatever the format. Structure (paragraphs, tables, merged
+same records whatever the format. The real published pages in
+samples/real/html/ are converted by LibreOffice to samples/real/{docx,pdf,txt}/,
+the way users often receive a web notice. Structure (paragraphs, tables, merged
 服务对象 groups, duty-table groups) comes from the pipeline's own library; see
 samples_layout.py. Same input, same files: fixed dates in the documents,
 fixed zip timestamps, and the PDFs' conversion stamps rewritten.
@@ -32,6 +34,11 @@ AUTO_NUMBERED = {"000_1d3b4e9bec569f5b"}
 AS_DOC = {"001_a30600b97fcb8a62", "004_96d89b5e45fd7fea"}
 # Notices also published as a government-site article page, with the page's encoding.
 AS_HTML = {"000_1d3b4e9bec569f5b": "utf-8", "004_96d89b5e45fd7fea": "gbk"}
+# The real pages' conversions: folder -> LibreOffice's target. Pages are article
+# fragments (no <html>), so the HTML import filter is named rather than guessed.
+REAL_FORMATS = {"docx": "docx:MS Word 2007 XML", "pdf": "pdf", "txt": "txt:Text (encoded):UTF8"}
+REAL_INFILTER = "HTML (StarWriter)"
+REAL_STAMP_DATE = "20261201"
 
 
 def make_samples(samples: Path = SAMPLES) -> list[Path]:
@@ -46,6 +53,20 @@ def make_samples(samples: Path = SAMPLES) -> list[Path]:
     written += _office_copies(layouts, samples)
     written += [_write(samples / "html" / f"{stem}.html", layout_to_html(layouts[stem], encoding))
                 for stem, encoding in sorted(AS_HTML.items())]
+    written += real_conversions(samples / "real")
+    return written
+
+
+def real_conversions(real: Path) -> list[Path]:
+    """The real pages as DOCX, PDF and text, converted by LibreOffice from their HTML."""
+    pages = sorted((real / "html").glob("*.html"))
+    written = []
+    with tempfile.TemporaryDirectory(prefix="make-samples-") as scratch:
+        for folder, target in REAL_FORMATS.items():
+            for path in convert(pages, target, Path(scratch) / folder, infilter=REAL_INFILTER):
+                if folder == "pdf":
+                    fix_pdf_stamps(path, REAL_STAMP_DATE)
+                written.append(_write(real / folder / path.name, path.read_bytes()))
     return written
 
 
