@@ -10,6 +10,7 @@ from pipeline.flags import summarise_review
 from pipeline.metadata import blocks_to_metadata
 from pipeline.model import (CatalogueItem, NoticeRecord, NoticeWarning, OutlineNode,
                             SourceDocument, SourceInfo, Table, TableKind, Task)
+from pipeline.normalise import fold_width
 from pipeline.outline import blocks_to_outline
 from pipeline.parse.catalogue_table import rows_to_items, table_to_rows
 from pipeline.parse.duty_table import duty_table_to_drafts
@@ -21,7 +22,7 @@ from pipeline.spans import LineIndex
 NOTICE_ID_DIGITS = 16
 
 # "附件:某市基本养老服务清单": the notice says its catalogue is attached.
-_ANNOUNCED_CATALOGUE = regex.compile(r"附\s*件\s*\d?\s*[::]?[^\n]{0,40}?服务清单")
+_ANNOUNCED_CATALOGUE = regex.compile(r"附\s*件\s*\d?\s*:?[^\n]{0,40}?服务清单")
 
 
 def extract_notice(document: SourceDocument, trace: dict[str, Any] | None = None) -> NoticeRecord:
@@ -66,7 +67,7 @@ def _tasks(outline: list[OutlineNode], tables: list[Table], notice_id: str, line
 def _warnings(text: str, catalogue: list[CatalogueItem], tasks: list[Task],
               lines: LineIndex) -> list[NoticeWarning]:
     warnings = []
-    announced = _ANNOUNCED_CATALOGUE.search(text)
+    announced = _ANNOUNCED_CATALOGUE.search(fold_width(text))
     if announced and not catalogue:
         warnings.append(NoticeWarning(code="catalogue_missing",
                                  message="the notice announces a service catalogue as an "

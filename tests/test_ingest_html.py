@@ -501,3 +501,65 @@ def test_issuer_comes_from_the_metadata_table_when_the_title_has_none():
     </body></html>"""
     record = extract_notice(read(page).model_copy(update={"sha256": "0" * 64}))
     assert record.document.issuer == "某市民政局"
+
+
+# --- pages as published: an article fragment, as gov.cn and reposting sites give it ------
+
+# The shape of a gov.cn article page (samples/real/html/): no <html> or <body>, a
+# metadata table with full-width colons and spaced labels, the article inside nested
+# layout tables, a title split by <br>, and the page's widgets after the text.
+GOV_FRAGMENT = """<div class="wrap" style=" font-family:宋体">
+ <table width="930" border="0"><tbody><tr><td>
+  <table width="860" class="bd1"><tbody>
+   <tr><td width="70"><b>索 引 号：</b></td><td>000014349/2019-00007</td>
+       <td><b>主题分类：</b></td><td>市场监管、安全生产监管\\工商</td></tr>
+   <tr><td><b>发文机关：</b></td><td>国务院</td><td><b>成文日期：</b></td><td>2019年01月27日</td></tr>
+   <tr><td><b>标　　题：</b></td><td colspan="3">国务院关于在市场监管领域全面推行部门联合监管的意见</td></tr>
+   <tr><td><b>发文字号：</b></td><td>国发〔2019〕5号</td><td><b>发布日期：</b></td><td>2019年02月15日</td></tr>
+  </tbody></table></td></tr></tbody></table>
+ <table width="930"><tbody><tr><td width="675"><table width="650"><tbody><tr>
+  <td class="b12c" id="UCAP-CONTENT"><p style="text-align: center;"><span><span style="font-size: 18pt;">国务院关于在市场监管领域全面推行</span><br> <span>部门联合监管的意见</span></span></p>
+  <p style="text-align: center;"><span>国发〔2019〕5号</span></p>
+  <p>各省、自治区、直辖市人民政府，国务院各部委、各直属机构：</p>
+  <p style="text-indent: 2em;"><span style="font-weight: bold;">三、重点任务</span></p>
+  <p style="text-indent: 2em;"><span style="font-family: 楷体;">（一）统筹建设监管工作平台。</span></p>
+  <p style="text-indent: 2em;">各省（区、市）人民政府要建设本辖区统一的监管工作平台。</p>
+  <p style="text-align: right;">国务院 &nbsp; &nbsp; &nbsp; &nbsp;</p>
+  <p style="text-align: right;">2019年1月27日 &nbsp; &nbsp;</p>
+  <p>（此件公开发布）</p></td></tr></tbody></table>
+  <div id="div_div"><div id="qr_container">扫一扫在手机打开当前页</div></div>
+  <table><tbody><tr><td><a href="#" onclick="window.print()">打印</a>
+   <a href="#" onclick="window.close()">关闭</a></td></tr></tbody></table>
+ </td></tr></tbody></table></div>"""
+
+
+@pytest.fixture(scope="module")
+def fragment(tmp_path_factory):
+    path = tmp_path_factory.mktemp("fragment") / "notice.html"
+    path.write_text(GOV_FRAGMENT, encoding="utf-8")
+    return read_document(path)
+
+
+def test_an_article_fragment_is_html_not_a_format_mismatch(fragment):
+    assert fragment.format == "html"
+    assert [warning.code for warning in fragment.warnings] == []
+
+
+def test_a_metadata_table_with_full_width_colons_gives_labelled_lines(fragment):
+    assert lines(fragment)[:7] == [
+        "索引号:000014349/2019-00007", "主题分类:市场监管、安全生产监管\\工商", "发文机关:国务院",
+        "发文字号:国发〔2019〕5号", "成文日期:2019-01-27", "发布日期:2019-02-15",
+        "标题:国务院关于在市场监管领域全面推行部门联合监管的意见"]
+
+
+def test_a_fragment_gives_the_document_fields_with_their_places(fragment):
+    meta = extract_notice(fragment).document
+    assert (meta.title, meta.issuer, meta.doc_number, meta.date) == (
+        "国务院关于在市场监管领域全面推行部门联合监管的意见", "国务院", "国发〔2019〕5号", "2019-01-27")
+    assert meta.sources["issuer"].locator.startswith("table[2]/tr[2]")
+
+
+def test_page_widgets_after_the_article_are_left_out(fragment):
+    text = fragment.text
+    assert "扫一扫" not in text and "打印" not in text and "关闭" not in text
+    assert lines(fragment)[-1] == "（此件公开发布）"

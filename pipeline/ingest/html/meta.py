@@ -16,7 +16,7 @@ from lxml.html import HtmlElement
 from pipeline.ingest.html.tree import element_text, row_cells, step, table_rows
 from pipeline.ingest.html.text import strip_widgets
 from pipeline.ingest.layout import Paragraph, Where
-from pipeline.normalise import squash
+from pipeline.normalise import fold_width, squash
 from pipeline.vocab import word_list
 
 # A table is a metadata table when it pairs at least this many labels with values.
@@ -45,12 +45,16 @@ def meta_labels() -> tuple[str, ...]:
 def _labelled() -> regex.Pattern:
     """A known label and its colon; longer labels first (主题分类 before 分类)."""
     labels = "|".join(regex.escape(label) for label in sorted(meta_labels(), key=len, reverse=True))
-    return regex.compile(rf"(?P<label>{labels})\s*[::]\s*")
+    return regex.compile(rf"(?P<label>{labels})\s*:\s*")  # on width-folded text
 
 
 def _label_of(text: str) -> str | None:
-    """The label a cell holds alone ("发文字号:", "发 文 机 关")."""
-    flat = squash(text).rstrip("::")
+    """The label a cell holds alone ("发文字号：", "发 文 机 关", "标　　题:").
+
+    >>> _label_of("标　　题："), _label_of("国务院办公厅")
+    ('标题', None)
+    """
+    flat = fold_width(squash(text)).rstrip(":")
     return flat if flat in meta_labels() else None
 
 
@@ -78,10 +82,10 @@ def table_to_meta(table: HtmlElement, locator: str) -> list[MetaField]:
 def line_to_meta(text: str, locator: str) -> list[MetaField]:
     """The labelled values of a line that starts with a label ("来源:XX 发布时间:…").
 
-    >>> [f[:2] for f in line_to_meta("来源:市民政局 发布时间:2024-05-11 浏览次数:9", "p[1]")]
+    >>> [f[:2] for f in line_to_meta("来源：市民政局 发布时间:2024-05-11 浏览次数:9", "p[1]")]
     [('来源', '市民政局'), ('发布时间', '2024-05-11')]
     """
-    line = strip_widgets(text)
+    line = fold_width(strip_widgets(text))
     if len(line) > MAX_INFO_LINE_CHARS:
         return []
     matches = list(_labelled().finditer(line))

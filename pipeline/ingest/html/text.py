@@ -96,20 +96,20 @@ def _widgets() -> regex.Pattern:
     """Page widgets (【字体:大 中 小】, 打印本页, 浏览次数:1234) wherever they stand."""
     phrases = [_spaced(phrase) for phrase in word_list("html_widget_phrases")]
     # A counter needs its colon: 访问量 alone may be notice text (平台访问量达100万次).
-    counters = [_spaced(label) + r"\s*[::]\s*\d*\s*次?" for label in word_list("html_counter_labels")]
+    counters = [_spaced(label) + r"\s*[:：]\s*\d*\s*次?" for label in word_list("html_counter_labels")]
     alternatives = "|".join(sorted(phrases + counters, key=len, reverse=True))
     return regex.compile(rf"[【\[]?\s*(?:{alternatives})\s*[】\]]?")
 
 
 def _spaced(phrase: str) -> str:
     """A phrase matched with any whitespace between its characters, either colon."""
-    return r"\s*".join("[::]" if ch in "::" else regex.escape(ch) for ch in phrase if not ch.isspace())
+    return r"\s*".join("[:：]" if ch in ":：" else regex.escape(ch) for ch in phrase if not ch.isspace())
 
 
 def strip_widgets(text: str) -> str:
     """Cut page widgets out of a line.
 
-    >>> strip_widgets("发布时间:2024-05-11 浏览次数:23 【字体:大 中 小】【打印本页】")
+    >>> strip_widgets("发布时间:2024-05-11 浏览次数：23 【字体：大 中 小】【打印本页】")
     '发布时间:2024-05-11'
     """
     return _widgets().sub("", text).strip()
