@@ -34,10 +34,9 @@ AUTO_NUMBERED = {"000_1d3b4e9bec569f5b"}
 AS_DOC = {"001_a30600b97fcb8a62", "004_96d89b5e45fd7fea"}
 # Notices also published as a government-site article page, with the page's encoding.
 AS_HTML = {"000_1d3b4e9bec569f5b": "utf-8", "004_96d89b5e45fd7fea": "gbk"}
-# The real pages' conversions: folder -> LibreOffice's target. Pages are article
-# fragments (no <html>), so the HTML import filter is named rather than guessed.
+# The real pages' conversions, folder -> LibreOffice's target, as a user makes them:
+# `soffice --convert-to pdf page.html` (LibreOffice opens a page as Writer/Web).
 REAL_FORMATS = {"docx": "docx:MS Word 2007 XML", "pdf": "pdf", "txt": "txt:Text (encoded):UTF8"}
-REAL_INFILTER = "HTML (StarWriter)"
 REAL_STAMP_DATE = "20261201"
 
 
@@ -63,7 +62,7 @@ def real_conversions(real: Path) -> list[Path]:
     written = []
     with tempfile.TemporaryDirectory(prefix="make-samples-") as scratch:
         for folder, target in REAL_FORMATS.items():
-            for path in convert(pages, target, Path(scratch) / folder, infilter=REAL_INFILTER):
+            for path in convert(pages, target, Path(scratch) / folder):
                 if folder == "pdf":
                     fix_pdf_stamps(path, REAL_STAMP_DATE)
                 written.append(_write(real / folder / path.name, path.read_bytes()))

@@ -39,15 +39,12 @@ def find_soffice() -> str:
     raise ConversionError(f"LibreOffice (soffice) is not on PATH; {INSTALL_HINT}")
 
 
-def convert(sources: list[Path], target_format: str, out_dir: Path,
-            infilter: str | None = None) -> list[Path]:
+def convert(sources: list[Path], target_format: str, out_dir: Path) -> list[Path]:
     """Convert files in one LibreOffice run; returns the written files, in order.
 
     `target_format` is LibreOffice's `--convert-to` value ("pdf",
-    "txt:Text (encoded):UTF8"); `infilter` names the import filter where the
-    sources' own type would be guessed wrong (an HTML fragment). A throw-away
-    profile keeps the run away from any user's LibreOffice settings and lets
-    several runs go in parallel.
+    "txt:Text (encoded):UTF8"). A throw-away profile keeps the run away from any
+    user's LibreOffice settings and lets several runs go in parallel.
     """
     if not sources:
         return []
@@ -55,8 +52,8 @@ def convert(sources: list[Path], target_format: str, out_dir: Path,
     out_dir.mkdir(parents=True, exist_ok=True)
     profile = Path(tempfile.gettempdir()) / f"make-samples-profile-{uuid.uuid4().hex}"
     command = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-               "--norestore", *([f"--infilter={infilter}"] if infilter else []),
-               "--convert-to", target_format, "--outdir", str(out_dir), *map(str, sources)]
+               "--norestore", "--convert-to", target_format, "--outdir", str(out_dir),
+               *map(str, sources)]
     try:
         result = subprocess.run(command, capture_output=True, text=True,
                                 timeout=SOFFICE_TIMEOUT_S, check=False)
