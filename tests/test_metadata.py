@@ -71,3 +71,60 @@ def test_region():
     assert region_of("本溪市推进基本养老服务体系建设实施方案") == "本溪市"
     assert region_of("关于推进全市养老服务的通知") is None
     assert region_of("恩施土家族苗族自治州人民政府办公室") == "恩施土家族苗族自治州"
+
+
+# A gov.cn page converted to text: each cell of its metadata table on a line of its own.
+CONVERTED_PAGE = """索 引 号：
+000014349/2019-00007
+发文机关：
+国务院办公厅
+成文日期：
+2019年01月22日
+标　　题：
+国务院办公厅关于有效发挥政府性融资担保基金作用的指导意见
+发文字号：
+国办发〔2019〕6号
+发布日期：
+2019年02月14日
+主 题 词：
+国务院办公厅关于有效发挥政府性
+融资担保基金作用的指导意见
+国办发〔2019〕6号
+一、总体要求
+"""
+
+
+def test_a_label_line_takes_the_next_line_as_its_value():
+    found = meta(CONVERTED_PAGE)
+    assert (found.title, found.issuer, found.doc_number, found.date) == (
+        "国务院办公厅关于有效发挥政府性融资担保基金作用的指导意见", "国务院办公厅", "国办发〔2019〕6号",
+        "2019-01-22")
+    assert CONVERTED_PAGE[found.sources["issuer"].start:found.sources["issuer"].end] == "国务院办公厅"
+
+
+def test_national_issuers_govern_the_whole_country():
+    assert meta(CONVERTED_PAGE).region == "全国"
+    assert region_of("民政部关于进一步扩大养老服务供给的意见") == "全国"
+
+
+def test_the_publishing_office_is_not_the_issuer():
+    text = "发布机构:市政府办文电科\n鹤岗市人民政府办公室关于印发试点工作方案的通知\n一、总体要求\n"
+    assert meta(text).issuer == "鹤岗市人民政府办公室"
+    assert meta("发布机构:某县民政局\n关于开展养老服务专项检查工作的通知\n一、检查内容\n").issuer == "某县民政局"
+
+
+def test_a_row_of_label_and_value_cells_gives_the_fields():
+    text = "发文机关:\t国务院\t成文日期:\t2018年11月07日\n发文字号:\t国发〔2018〕38号\t发布日期:\t2018年11月23日\n"
+    found = meta(text)
+    assert (found.issuer, found.doc_number, found.date) == ("国务院", "国发〔2018〕38号", "2018-11-07")
+
+
+def test_an_order_is_issued_by_who_orders_it():
+    text = "中华人民共和国国务院令\n第706号\n《专利代理条例》已经国务院常务会议修订通过,现予公布。\n总理 李克强\n2018年11月6日\n专利代理条例\n"
+    found = meta(text)
+    assert (found.issuer, found.date, found.region) == ("国务院", "2018-11-06", "全国")
+
+
+def test_the_signing_date_stands_below_the_title_not_in_the_metadata():
+    text = "成文日期:\n2004年04月17日\n国务院办公厅关于同意申办运动会的复函\n黑龙江省人民政府:\n同意申办。\n国务院办公厅\n二〇〇四年四月二十七日\n"
+    assert meta(text).date == "2004-04-27"

@@ -13,11 +13,11 @@ from lxml import etree
 from lxml.html import HtmlElement, document_fromstring
 
 from pipeline.ingest.html.content import Container, PageText, find_container, measure
-from pipeline.ingest.html.meta import MetaField, fields_to_paragraphs, line_to_meta, table_to_meta
-from pipeline.ingest.html.tables import is_layout_table
-from pipeline.ingest.html.text import han_count
+from pipeline.ingest.html.meta import is_metadata_line, is_metadata_table
+from pipeline.ingest.html.tables import is_layout_table, table_to_items
+from pipeline.ingest.html.text import clean_line, han_count
 from pipeline.ingest.html.tree import BLOCK_TAGS, element_text, is_hidden, path_below, tag_of
-from pipeline.ingest.layout import Paragraph, Where
+from pipeline.ingest.layout import Item, Paragraph, Where
 from pipeline.normalise import squash
 from pipeline.vocab import word_list
 
@@ -44,7 +44,7 @@ class Page:
     text: PageText
     container: Container | None = None
     title: Paragraph | None = None
-    metadata: list[Paragraph] = field(default_factory=list)
+    metadata: list[Item] = field(default_factory=list)  # rows and lines, read before the title
     skipped: set[HtmlElement] = field(default_factory=set)  # read already: not body text again
     table_numbers: dict[HtmlElement, int] = field(default_factory=dict)
 
@@ -56,9 +56,9 @@ def text_to_page(source: str) -> Page | None:
         return None
     page = Page(root=root, text=measure(root),
                 table_numbers={table: n for n, table in enumerate(root.iter("table"), start=1)})
-    fields = _read_metadata_tables(page)
+    tables = _read_metadata_tables(page)
     page.container = find_container(root, page.text, page.skipped)
-    page.metadata = fields_to_paragraphs(fields + _read_info_lines(page))
+    page.metadata = tables + _read_info_lines(page)
     _read_title(page)
     return page
 
@@ -75,27 +75,25 @@ def parse_html(source: str) -> HtmlElement | None:
     return root
 
 
-def _read_metadata_tables(page: Page) -> list[MetaField]:
-    """Metadata tables anywhere on the page; they are not read again as text."""
-    fields: list[MetaField] = []
+def _read_metadata_tables(page: Page) -> list[Item]:
+    """The rows of metadata tables anywhere on the page; they are not read again as text."""
+    rows: list[Item] = []
     for table, number in page.table_numbers.items():
-        if page.text.in_furniture(table) or is_layout_table(table):
+        if page.text.in_furniture(table) or is_layout_table(table) or not is_metadata_table(table):
             continue
-        found = table_to_meta(table, f"table[{number}]")
-        if found:
-            fields += found
-            page.skipped.add(table)
-    return fields
+        rows += table_to_items(table, f"table[{number}]")
+        page.skipped.add(table)
+    return rows
 
 
-def _read_info_lines(page: Page) -> list[MetaField]:
+def _read_info_lines(page: Page) -> list[Item]:
     """Labelled lines outside the article's container ("来源:… 发布时间:…")."""
-    fields: list[MetaField] = []
+    lines: list[Item] = []
     for element in _info_lines(page):
-        found = line_to_meta(element_text(element), "")
-        locator = path_below(element, None, "") if found else ""
-        fields += [meta._replace(locator=locator) for meta in found]
-    return fields
+        text = clean_line(element_text(element))
+        if is_metadata_line(text):
+            lines.append(Paragraph(text=text, where=Where(locator=path_below(element, None, ""))))
+    return lines
 
 
 def _info_lines(page: Page) -> list[HtmlElement]:
