@@ -206,17 +206,34 @@ def test_a_cells_paragraphs_are_joined_with_a_space():
     assert block.cells[0].text == "为老年人提供助餐。 每人每月100元。"
 
 
-def test_a_nested_tables_rows_follow_the_row_that_holds_it():
+def test_a_table_holding_a_table_lays_out_the_page_and_the_inner_one_holds_the_data():
     data = build(["外层 | 说明"])
     document = docx.Document(io.BytesIO(data))
     inner = document.tables[0].cell(0, 1).add_table(rows=1, cols=2)
     inner.cell(0, 0).text, inner.cell(0, 1).text = "内层甲", "内层乙"
     out = io.BytesIO()
     document.save(out)
-    outer, nested = read(out.getvalue()).blocks
-    assert [cell.text for cell in outer.cells] == ["外层", "说明"]
+    outer_first, outer_second, nested = read(out.getvalue()).blocks
+    assert (outer_first.kind, outer_first.text) == (BlockKind.paragraph, "外层")
+    assert (outer_second.kind, outer_second.text) == (BlockKind.paragraph, "说明")
     assert [cell.text for cell in nested.cells] == ["内层甲", "内层乙"]
     assert nested.cells[0].span.locator == "tbl[1]/tr[1]/tc[2]/tbl[1]/tr[1]/tc[1]"
+
+
+def test_a_web_page_saved_as_word_reads_its_wrapping_table_as_paragraphs():
+    """A one-cell table around the whole article, as LibreOffice makes of a web page."""
+    document = docx.Document()
+    cell = document.add_table(rows=1, cols=1).cell(0, 0)
+    cell.text = "一、重点任务"
+    cell.add_paragraph("(一)统筹建设监管工作平台。")
+    cell.add_paragraph("各省(区、市)人民政府要建设平台。(责任单位:市民政局)")
+    out = io.BytesIO()
+    document.save(out)
+    blocks = read(out.getvalue()).blocks
+    assert [(block.kind, block.text) for block in blocks] == [
+        (BlockKind.paragraph, "一、重点任务"), (BlockKind.paragraph, "(一)统筹建设监管工作平台。"),
+        (BlockKind.paragraph, "各省(区、市)人民政府要建设平台。(责任单位:市民政局)")]
+    assert blocks[1].span.locator == "tbl[1]/tr[1]/tc[1]/p[2]"
 
 
 # --- Word's automatic numbering -----------------------------------------------------------

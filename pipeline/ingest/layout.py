@@ -6,6 +6,8 @@ the same whatever the format, and every span still points into one text.
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import regex
 from pydantic import BaseModel, Field
 
@@ -14,6 +16,9 @@ from pipeline.normalise import fold_width
 
 # Tabs and line breaks inside a cell or paragraph would break the layout's lines.
 _LAYOUT_BREAKS = regex.compile(r"[\t\r\n\v\f]+")
+# A cell with more Chinese characters than this holds an article, not a value.
+MAX_DATA_CELL_HAN = 800
+_HAN = regex.compile(r"\p{Han}")
 
 
 class Where(BaseModel):
@@ -41,6 +46,35 @@ class SourceRow(BaseModel):
 
 
 Item = Paragraph | SourceRow
+
+
+class CellContent(NamedTuple):
+    """What a reader knows of a table cell before it chooses how to read the table."""
+
+    han: int  # Chinese characters in the cell
+    holds_page: bool  # a nested table, a list, a heading: what data cells never hold
+
+
+def is_layout_grid(rows: list[list[CellContent]]) -> bool:
+    """A table that lays out a page rather than holding data: one column, or a cell
+    holding what data cells never do (a table, a list, a heading, or a whole
+    article's worth of text). Web pages keep such tables in their Word and PDF
+    conversions; their cells are read as paragraphs, not as rows.
+
+    >>> is_layout_grid([[CellContent(5, False)]])
+    True
+    >>> is_layout_grid([[CellContent(5, False), CellContent(900, False)]])
+    True
+    >>> is_layout_grid([[CellContent(4, False), CellContent(20, False)]] * 3)
+    False
+    """
+    if max((len(row) for row in rows), default=0) < 2:
+        return True
+    return any(cell.holds_page or cell.han > MAX_DATA_CELL_HAN for row in rows for cell in row)
+
+
+def han_count(text: str) -> int:
+    return len(_HAN.findall(text))
 
 
 def lay_out(items: list[Item]) -> tuple[str, list[Block]]:

@@ -15,12 +15,11 @@ from lxml.html import HtmlElement
 
 from pipeline.ingest.html.text import han_count
 from pipeline.ingest.html.tree import element_text, row_cells, step, table_rows, tag_of
-from pipeline.ingest.layout import Item, Paragraph, SourceCell, SourceRow, Where
+from pipeline.ingest.layout import (CellContent, Item, Paragraph, SourceCell, SourceRow, Where,
+                                    is_layout_grid)
 
 # Elements that data cells never hold: a cell with one lays out a page.
 PAGE_TAGS = frozenset({"table", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "form", "iframe"})
-# A cell with more Chinese characters than this holds an article, not a value.
-MAX_DATA_CELL_HAN = 800
 # A span larger than this is a typo (colspan="1000"); it is cut down to it.
 MAX_SPAN = 100
 
@@ -37,19 +36,13 @@ class CellSpec(NamedTuple):
 
 
 def is_layout_table(table: HtmlElement) -> bool:
-    """A table that lays out a page rather than holding data: one column, or a
-    cell holding what data cells never do (a table, a list, a heading, a form,
-    or a whole article's worth of text)."""
-    rows = table_rows(table)
-    if max((len(row_cells(row)) for row in rows), default=0) < 2:
-        return True
-    return any(_holds_a_page(cell) for row in rows for cell in row_cells(row))
+    """A table that lays out the page rather than holding data (`layout.is_layout_grid`)."""
+    return is_layout_grid([[_content(cell) for cell in row_cells(row)] for row in table_rows(table)])
 
 
-def _holds_a_page(cell: HtmlElement) -> bool:
-    if any(tag_of(inner) in PAGE_TAGS for inner in cell.iterdescendants()):
-        return True
-    return han_count(cell.text_content()) > MAX_DATA_CELL_HAN
+def _content(cell: HtmlElement) -> CellContent:
+    holds_page = any(tag_of(inner) in PAGE_TAGS for inner in cell.iterdescendants())
+    return CellContent(han=han_count(cell.text_content()), holds_page=holds_page)
 
 
 def table_to_specs(table: HtmlElement, locator: str) -> list[list[CellSpec]]:

@@ -29,8 +29,9 @@ from lxml import etree
 from pipeline.errors import ExtractionError
 from pipeline.ingest.word.numbering import ListCounter, numbering_definitions
 from pipeline.ingest.word.tables import table_to_grid
-from pipeline.ingest.word.ooxml import W_P, iter_blocks, paragraph_text
-from pipeline.ingest.layout import Item, Paragraph, SourceCell, SourceRow, Where, lay_out
+from pipeline.ingest.word.ooxml import W_P, W_TBL, iter_blocks, paragraph_text
+from pipeline.ingest.layout import (CellContent, Item, Paragraph, SourceCell, SourceRow, Where,
+                                    han_count, is_layout_grid, lay_out)
 from pipeline.markers import parse_marker
 from pipeline.model import NoticeWarning, SourceDocument
 from pipeline.normalise import fold_width
@@ -120,10 +121,18 @@ def split_before_headings(text: str) -> list[str]:
 
 
 def table_to_items(tbl: etree._Element, locator: str, walk: _Walk) -> list[Item]:
-    """One row per table row, one cell per grid column; a nested table's rows follow its row."""
+    """One row per table row, one cell per grid column; a nested table's rows follow its row.
+
+    A table that lays out a page (a web page saved as Word wraps its article in
+    one) is read cell by cell as paragraphs instead.
+    """
+    grid = table_to_grid(tbl)
+    if is_layout_grid([[_content(slot.origin) for slot in slots if not slot.covered]
+                       for slots in grid]):
+        return _layout_cells_to_items(grid, locator, walk)
     items: list[Item] = []
     texts: dict[etree._Element | None, str] = {None: ""}
-    for row_number, slots in enumerate(table_to_grid(tbl), start=1):
+    for row_number, slots in enumerate(grid, start=1):
         cells, nested = [], []
         for slot in slots:
             cell_locator = f"{locator}/tr[{slot.row}]/tc[{slot.column}]"
@@ -134,6 +143,23 @@ def table_to_items(tbl: etree._Element, locator: str, walk: _Walk) -> list[Item]
                                     where=Where(locator=cell_locator)))
         items.append(SourceRow(cells=cells, where=Where(locator=f"{locator}/tr[{row_number}]")))
         items += nested
+    return items
+
+
+def _content(tc: etree._Element | None) -> CellContent:
+    if tc is None:
+        return CellContent(han=0, holds_page=False)
+    return CellContent(han=han_count("".join(tc.itertext())),
+                       holds_page=any(True for _ in tc.iter(W_TBL)))
+
+
+def _layout_cells_to_items(grid, locator: str, walk: _Walk) -> list[Item]:
+    items: list[Item] = []
+    for slots in grid:
+        for slot in slots:
+            if slot.origin is not None and not slot.covered:
+                cell_locator = f"{locator}/tr[{slot.row}]/tc[{slot.column}]/"
+                items += container_to_items(slot.origin, cell_locator, walk)
     return items
 
 
