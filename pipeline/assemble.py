@@ -14,7 +14,8 @@ from pipeline.normalise import fold_width
 from pipeline.outline import blocks_to_outline
 from pipeline.parse.catalogue_table import rows_to_items, table_to_rows
 from pipeline.parse.duty_table import duty_table_to_drafts
-from pipeline.parse.task_list import drafts_to_tasks, node_to_draft, outline_to_task_roots
+from pipeline.parse.task_list import drafts_to_tasks, has_clauses, node_to_draft
+from pipeline.parse.task_parts import outline_to_task_roots
 from pipeline.segment import blocks_to_tables, text_to_blocks
 from pipeline.spans import LineIndex
 
@@ -38,12 +39,13 @@ def extract_notice(document: SourceDocument, trace: dict[str, Any] | None = None
     outline = blocks_to_outline(blocks)
     if trace is not None:
         trace.update(blocks=blocks, tables=tables, outline=outline)
+    metadata = blocks_to_metadata(blocks)
     catalogue = _catalogue(tables, notice_id, lines)
-    tasks = _tasks(outline, tables, notice_id, lines, document.text)
+    tasks = _tasks(outline, metadata.title, tables, notice_id, lines, document.text)
     warnings = list(document.warnings) + _warnings(document.text, catalogue, tasks, lines)
     source = SourceInfo(path=document.path, sha256=document.sha256, format=document.format,
                         encoding=document.encoding)
-    return NoticeRecord(notice_id=notice_id, source=source, document=blocks_to_metadata(blocks),
+    return NoticeRecord(notice_id=notice_id, source=source, document=metadata,
                         catalogue=catalogue, tasks=tasks, warnings=warnings,
                         review=summarise_review(catalogue, tasks))
 
@@ -54,9 +56,10 @@ def _catalogue(tables: list[Table], notice_id: str, lines: LineIndex) -> list[Ca
     return rows_to_items(rows, notice_id, lines)
 
 
-def _tasks(outline: list[OutlineNode], tables: list[Table], notice_id: str, lines: LineIndex,
-           text: str) -> list[Task]:
-    drafts = [node_to_draft(node, 1, lines) for node in outline_to_task_roots(outline)]
+def _tasks(outline: list[OutlineNode], title: str | None, tables: list[Table], notice_id: str,
+           lines: LineIndex, text: str) -> list[Task]:
+    roots = outline_to_task_roots(outline, title, has_clauses)
+    drafts = [node_to_draft(node, 1, lines) for node in roots]
     for table in tables:
         if table.kind is TableKind.duties:
             drafts += duty_table_to_drafts(table)

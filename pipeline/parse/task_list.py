@@ -17,16 +17,10 @@ from pipeline.model import Flag, Located, OutlineNode, Span, Task
 from pipeline.normalise import squash
 from pipeline.outline import walk
 from pipeline.spans import Assembly, LineIndex
-from pipeline.vocab import word_list
 
 _TITLE_END = regex.compile(r"[。]")
 # A clause after the last of this many items (and no other) closes the whole group.
 MIN_ITEMS_FOR_GROUP_CLAUSE = 2
-
-
-def container_words() -> tuple[str, ...]:
-    """Heading words of a part whose numbered items are the tasks (三、主要任务)."""
-    return word_list("task_containers")
 
 
 class TaskDraft(BaseModel):
@@ -60,24 +54,6 @@ class TaskDraft(BaseModel):
 def has_clauses(node: OutlineNode) -> bool:
     return any(find_responsibility_clauses(block.text)
                for item in walk([node]) for block in [item.heading, *item.body])
-
-
-def outline_to_task_roots(roots: list[OutlineNode]) -> list[OutlineNode]:
-    """The outline nodes that are level-1 tasks.
-
-    A part headed as a task container (三、主要任务) gives its children; any
-    other part that assigns work (its items carry responsibility clauses) is a
-    level-1 task itself. Guiding ideas, principles, goals and safeguards name
-    no responsible units, so they are left out.
-    """
-    level_one: list[OutlineNode] = []
-    for root in roots:
-        heading = squash(root.heading_text)
-        if any(word in heading for word in container_words()):
-            level_one.extend(root.children)
-        elif has_clauses(root):
-            level_one.append(root)
-    return level_one
 
 
 # --- drafts from the outline ----------------------------------------------------------
