@@ -50,6 +50,21 @@ def units_fallback_flag(field: str, names: Sequence[str]) -> Flag:
                 reason=f"{quoted} matched no known unit form; the fallback rule kept it as printed")
 
 
+def units_inherited_flag() -> Flag:
+    return Flag(code="units_inherited", field="responsible_units",
+                reason="the item names no units; those of its enclosing item apply")
+
+
+def group_clause_flag() -> Flag:
+    return Flag(code="group_clause", field="responsible_units",
+                reason="the responsibility clause after the group's last item was read as the group's")
+
+
+def marker_inferred_flag(marker: str) -> Flag:
+    return Flag(code="marker_inferred", field="number",
+                reason=f"the heading lost its marker; {marker} follows from the sequence")
+
+
 def field_missing_flag(field: str, column: str) -> Flag:
     """An empty cell under a column the table's header has.
 

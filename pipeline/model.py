@@ -9,7 +9,9 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from pipeline.codes import FLAG_CODES, WARNING_CODES
 
 SCHEMA_VERSION = "1.3.0"
 
@@ -58,6 +60,13 @@ class Flag(Record):
     field: str | None = None
     reason: str
 
+    @field_validator("code")
+    @classmethod
+    def _known_code(cls, code: str) -> str:
+        if code not in FLAG_CODES:
+            raise ValueError(f"unknown flag code {code!r} (see pipeline/codes.py)")
+        return code
+
 
 class AppliedCorrection(Record):
     """A reviewer's correction that this run applied to the record."""
@@ -86,6 +95,13 @@ class NoticeWarning(Record):
     code: str
     message: str
     span: Span | None = None
+
+    @field_validator("code")
+    @classmethod
+    def _known_code(cls, code: str) -> str:
+        if code not in WARNING_CODES:
+            raise ValueError(f"unknown warning code {code!r} (see pipeline/codes.py)")
+        return code
 
 
 # --- parsed values ----------------------------------------------------------------
@@ -233,8 +249,35 @@ class OutlineNode(BaseModel):
     inferred: bool = False
     heading: Block
     heading_text: str = Field(description="the heading line after its marker")
+    attachment: int = Field(default=0, description="0 in the notice's body, n in what follows "
+                                                   "its n-th 附件 line")
     body: list[Block] = Field(default_factory=list)
     children: list[OutlineNode] = Field(default_factory=list)
+
+
+class UnitMention(BaseModel):
+    """A unit named for a task's work, as printed where it is named."""
+
+    name: str = Field(description="as printed, whitespace and inner punctuation removed")
+    role: str = Field(description="lead or responsible")
+    span: Span
+    known: bool = Field(default=True, description="False: no known unit form covers it")
+
+
+class Clause(BaseModel):
+    """Who does an item's work, as one clause (or a duty table's cells) prints it."""
+
+    form: str = Field(description="labelled, role_bracket, role_sentence, lead_phrase or column")
+    span: Span
+    units: list[UnitMention]
+
+
+class RoleRule(BaseModel):
+    """A rule a notice states once for the clauses after it."""
+
+    kind: str = Field(description="first_listed_leads or standing_units")
+    span: Span
+    units: list[UnitMention] = Field(default_factory=list, description="standing_units: who")
 
 
 class TableKind(str, Enum):

@@ -7,9 +7,11 @@ catalogue with 服务类型, a tab catalogue whose 服务项目 spans two column
 """
 import json
 
+import pytest
+
 from pipeline.assemble import extract_notice
 from pipeline.flags import amount_flags, summarise_review
-from pipeline.model import CatalogueItem, Flag, Quantity, SourceDocument, Task
+from pipeline.model import NoticeWarning, CatalogueItem, Flag, Quantity, SourceDocument, Task
 from pipeline.validate import record_to_json
 
 
@@ -233,13 +235,22 @@ def test_summary_of_catalogue_and_tasks_together():
 
 def test_summary_codes_are_sorted_whatever_the_order_found():
     flag = lambda code: Flag(code=code, reason="r")
-    item = CatalogueItem(id="n/catalogue/1", seq=1, name="a", flags=[flag("z_code"), flag("a_code")])
+    item = CatalogueItem(id="n/catalogue/1", seq=1, name="a",
+                         flags=[flag("units_inherited"), flag("age_mismatch")])
     task = Task(id="n/task/1", number="1", marker="一、", level=1, path=["1"], title="t", text="t",
-                flags=[flag("m_code"), flag("z_code")])
+                flags=[flag("group_clause"), flag("units_inherited")])
     clean = Task(id="n/task/2", number="2", marker="二、", level=1, path=["2"], title="t", text="t")
     summary = summarise_review([item], [task, clean])
     assert (summary.records, summary.flagged_records) == (3, 2)
-    assert list(summary.flags.items()) == [("a_code", 1), ("m_code", 1), ("z_code", 2)]
+    assert list(summary.flags.items()) == [("age_mismatch", 1), ("group_clause", 1),
+                                           ("units_inherited", 2)]
+
+
+def test_a_flag_or_warning_code_must_be_registered():
+    with pytest.raises(ValueError, match="unknown flag code"):
+        Flag(code="units_guessed", reason="r")
+    with pytest.raises(ValueError, match="unknown warning code"):
+        NoticeWarning(code="catalogue_absent", message="m")
 
 
 def test_summary_is_written_and_valid():
