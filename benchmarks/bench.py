@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 from pipeline.assemble import extract_notice  # noqa: E402
-from pipeline.extract.responsibility import clear_clause_cache  # noqa: E402
+from pipeline.extract.clauses import clear_clause_cache  # noqa: E402
 from pipeline.ingest import read_document  # noqa: E402
 from pipeline.validate import record_to_json  # noqa: E402
 from benchmarks.documents import bench_documents  # noqa: E402

@@ -5,17 +5,18 @@ from typing import Any
 
 import regex
 
-from pipeline.extract.responsibility import states_first_listed_leads
+from pipeline.extract.clauses import find_rules
 from pipeline.flags import summarise_review
 from pipeline.metadata import blocks_to_metadata
-from pipeline.model import (CatalogueItem, NoticeRecord, NoticeWarning, OutlineNode,
-                            SourceDocument, SourceInfo, Table, TableKind, Task)
+from pipeline.model import (Block, BlockKind, CatalogueItem, NoticeRecord, NoticeWarning, OutlineNode, RoleRule,
+                            SourceDocument, SourceInfo, Table, TableKind, Task, UnitMention)
 from pipeline.normalise import fold_width
 from pipeline.outline import blocks_to_outline
 from pipeline.parse.catalogue_table import rows_to_items, table_to_rows
 from pipeline.parse.duty_table import duty_table_to_drafts
-from pipeline.parse.task_list import drafts_to_tasks, has_clauses, node_to_draft
-from pipeline.parse.task_parts import outline_to_task_roots
+from pipeline.parse.task_list import drafts_to_tasks, names_units, node_to_draft
+from pipeline.parse.task_parts import count_articles, outline_to_task_roots
+from pipeline.roles import assign_roles
 from pipeline.segment import blocks_to_tables, text_to_blocks
 from pipeline.spans import LineIndex
 
@@ -41,7 +42,7 @@ def extract_notice(document: SourceDocument, trace: dict[str, Any] | None = None
         trace.update(blocks=blocks, tables=tables, outline=outline)
     metadata = blocks_to_metadata(blocks)
     catalogue = _catalogue(tables, notice_id, lines)
-    tasks = _tasks(outline, metadata.title, tables, notice_id, lines, document.text)
+    tasks = _tasks(outline, metadata.title, blocks, tables, notice_id, lines, document.text)
     warnings = list(document.warnings) + _warnings(document.text, catalogue, tasks, lines)
     source = SourceInfo(path=document.path, sha256=document.sha256, format=document.format,
                         encoding=document.encoding)
@@ -56,15 +57,27 @@ def _catalogue(tables: list[Table], notice_id: str, lines: LineIndex) -> list[Ca
     return rows_to_items(rows, notice_id, lines)
 
 
-def _tasks(outline: list[OutlineNode], title: str | None, tables: list[Table], notice_id: str,
-           lines: LineIndex, text: str) -> list[Task]:
-    roots = outline_to_task_roots(outline, title, has_clauses)
+def _tasks(outline: list[OutlineNode], title: str | None, blocks: list[Block], tables: list[Table],
+           notice_id: str, lines: LineIndex, text: str) -> list[Task]:
+    duty_tables = [table for table in tables if table.kind is TableKind.duties]
+    articles = count_articles([block.text for block in blocks if block.kind is BlockKind.paragraph])
+    roots = outline_to_task_roots(outline, title, names_units, duty_table=bool(duty_tables),
+                                  articles=articles)
     drafts = [node_to_draft(node, 1, lines) for node in roots]
-    for table in tables:
-        if table.kind is TableKind.duties:
-            drafts += duty_table_to_drafts(table)
+    for table in duty_tables:
+        drafts += duty_table_to_drafts(table)
     drafts.sort(key=lambda draft: draft.title_span.start)
-    return drafts_to_tasks(drafts, notice_id, lines, states_first_listed_leads(text))
+    assign_roles(drafts, _rules(text, lines))
+    return drafts_to_tasks(drafts, notice_id, lines)
+
+
+def _rules(text: str, lines: LineIndex) -> list[RoleRule]:
+    """Rules the notice states once for every later clause (排在第一位的为牵头部门，下同)."""
+    return [RoleRule(kind=rule.kind.value, span=lines.span(rule.start, rule.end),
+                     units=[UnitMention(name=unit.name, role=unit.role, known=unit.known,
+                                        span=lines.span(unit.start, unit.end))
+                            for unit in rule.units])
+            for rule in find_rules(fold_width(text))]
 
 
 def _warnings(text: str, catalogue: list[CatalogueItem], tasks: list[Task],

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import regex
 
-from pipeline.extract.responsibility import find_responsibility_clauses
+from pipeline.extract.clauses import has_clause_shape
 from pipeline.markers import (Marker, MarkerKind, expected_numeral_prefix, parse_marker,
                               render_marker)
 from pipeline.model import Block, BlockKind, OutlineNode
@@ -22,8 +22,14 @@ from pipeline.normalise import squash
 # A line longer than this is prose, never a heading whose marker was lost.
 MAX_INFERRED_HEADING_CHARS = 50
 
+# A numbered line of an attachment list is a name, not a heading: this long at most.
+MAX_ATTACHMENT_NAME_CHARS = 60
+
 # Lines after which the body is over: attachments, copy lists, the release note.
 _BODY_END = regex.compile(r"^\s*(附\s*件|抄\s*送|\(此件|主题词|联系人|联系电话)")
+_ATTACHMENT_LIST = regex.compile(r"^\s*附\s*件\s*:?")
+# A note's label: the numbered lines after it are notes (注:1.… 2.…), never headings.
+_NOTES = regex.compile(r"^\s*(?:注|说明|备注)\s*:")
 _CHINESE_KINDS = (MarkerKind.cn_paren, MarkerKind.cn_dun)
 
 
@@ -32,11 +38,22 @@ def blocks_to_outline(blocks: list[Block]) -> list[OutlineNode]:
     paragraphs = [block for block in blocks if block.kind is BlockKind.paragraph]
     roots: list[OutlineNode] = []
     stack: list[OutlineNode] = []
+    listing = False  # inside an attachment list (附件:1.某清单 / 2.某分工表)
+    noting = False  # inside a list of notes (注:1.… 2.…)
+    attachment = 0  # how many 附件 lines came before
     for index, block in enumerate(paragraphs):
-        if _BODY_END.match(block.text):
+        if _BODY_END.match(block.text) or _NOTES.match(block.text):
             stack.clear()
+            listing = bool(_ATTACHMENT_LIST.match(block.text))
+            attachment += listing
+            noting = bool(_NOTES.match(block.text))
             continue
         marker = parse_marker(block.text)
+        if listing and marker is not None and _attachment_name(block.text[marker.end:]):
+            continue
+        if noting and marker is not None:
+            continue
+        listing = noting = False
         inferred = False
         if marker is None and stack:
             previous = paragraphs[index - 1] if index else None
@@ -48,10 +65,16 @@ def blocks_to_outline(blocks: list[Block]) -> list[OutlineNode]:
                 stack[-1].body.append(block)
             continue
         node = OutlineNode(kind=marker.kind.value, number=marker.number, marker=marker.text,
-                           inferred=inferred, heading=block,
+                           inferred=inferred, heading=block, attachment=attachment,
                            heading_text=block.text[marker.end:].strip())
         _place(node, stack, roots)
     return roots
+
+
+def _attachment_name(text: str) -> bool:
+    """An entry of an attachment list: a short name, no sentence (基本养老服务清单;)."""
+    flat = squash(text)
+    return len(flat) <= MAX_ATTACHMENT_NAME_CHARS and "。" not in flat
 
 
 def _place(node: OutlineNode, stack: list[OutlineNode], roots: list[OutlineNode]) -> None:
@@ -81,7 +104,7 @@ def _infer_lost_heading(block: Block, previous: Block | None, following: Block |
         return None
     open_kinds = [open_node.kind for open_node in stack]
     child_kind = next_marker.kind.value
-    after_clause = previous is not None and bool(find_responsibility_clauses(previous.text))
+    after_clause = previous is not None and has_clause_shape(previous.text)
     if child_kind in open_kinds:
         position = open_kinds.index(child_kind) - 1
     elif after_clause:
@@ -100,7 +123,7 @@ def _heading_like(text: str) -> bool:
     flat = squash(text)
     if not flat or len(flat) > MAX_INFERRED_HEADING_CHARS or flat.endswith((":", ",")):
         return False
-    return "。" not in flat[:-1] and not find_responsibility_clauses(flat)
+    return "。" not in flat[:-1] and not has_clause_shape(flat)
 
 
 def walk(nodes: list[OutlineNode]):

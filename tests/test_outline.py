@@ -42,3 +42,14 @@ def test_short_line_before_a_list_is_not_a_heading_without_evidence():
 def test_attachment_line_ends_the_body():
     roots = outline("一、任务\n(一)落实清单。\n附件:某市基本养老服务清单\n2024年6月4日\n")
     assert roots[0].children[0].body == []
+
+
+def test_the_entries_of_an_attachment_list_are_no_headings():
+    text = ("一、加强组织领导。各镇要高度重视。\n附件:1、推进基本养老服务体系建设职责分工表;\n"
+            "2、薛城区基本养老服务清单\n")
+    assert [node.heading_text for node in outline(text)] == ["加强组织领导。各镇要高度重视。"]
+
+
+def test_numbered_notes_after_a_note_label_are_no_headings():
+    text = "一、指标体系\n(一)医疗质量。\n注:\n1.三级公立综合医院考核应采用上述全部考核指标。\n2.标记的指标为国家监测指标。\n"
+    assert [(node.heading_text, len(node.children)) for node in outline(text)] == [("指标体系", 1)]

@@ -119,3 +119,32 @@ def test_a_regulation_in_articles_gives_no_tasks():
 第二条　国务院专利行政部门负责全国的专利代理管理工作。
 """
     assert tasks(text) == []
+
+
+def test_an_attachment_numbering_its_own_list_adds_no_tasks():
+    text = """国务院办公厅关于加强绩效考核工作的意见
+一、总体要求
+(一)指导思想。坚持公益性。
+二、支撑体系
+(一)提高病案首页质量。2019年3月底前完成。
+附件:三级公立医院绩效考核指标
+一、医疗质量
+(一)功能定位
+1.门诊人次数与出院人次数比
+"""
+    assert brief(tasks(text)) == [("1", 1, None, "提高病案首页质量")]
+
+
+def test_a_notice_issuing_its_plan_as_an_attachment_takes_the_plan_tasks():
+    text = """某县人民政府办公室关于印发养老服务体系建设实施方案的通知
+各乡镇人民政府:现将《实施方案》印发给你们,请认真贯彻落实。
+附件:某县养老服务体系建设实施方案
+一、总体要求
+(一)指导思想。坚持以人民为中心。
+二、重点任务
+(一)完善服务清单。(责任单位:县民政局)
+(二)开展能力评估。(责任单位:县卫健局)
+"""
+    found = tasks(text)
+    assert brief(found) == [("1", 1, None, "完善服务清单"), ("2", 1, None, "开展能力评估")]
+    assert found[1].responsible_units == ["县卫健局"]

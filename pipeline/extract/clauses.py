@@ -28,7 +28,8 @@ from typing import NamedTuple
 
 from pipeline.extract.units import (BARE_PREFIX_RE, CLOSING, FALLBACK, LABEL_RE, OPENING,
                                     PREFIXED, REFERENCE, ROLE_PHRASES, SEPARATORS, Mark, Role,
-                                    UnitSpan, marked_text_to_units, text_to_marks, tile_units)
+                                    UnitSpan, marked_text_to_units, text_to_marks, tile_units,
+                                    unit_shaped)
 
 # --- settings ---------------------------------------------------------------------
 
@@ -120,6 +121,11 @@ _FIRST_LEADS_RE = re.compile(r"""
       (?: 排在 | 排名 | 列在 | 列 )? \s* (?: 第一 | 首 )   # … the first listed
 """, re.VERBOSE)
 
+# The rule with what joins it to its clause: ,排在第一位的部门为牵头部门,下同
+_FIRST_LEADS_RULE_RE = re.compile(rf"""
+    [,，;；。]? \s* (?:{_FIRST_LEADS_RE.pattern}) (?:部门|单位)? \s* (?:[,，]\s*下同)?
+""", re.VERBOSE)
+
 _STANDING_RE = re.compile(r"""
     以下 \s* (?: 均 | 都 | 各项 )* \s* (?: 需 | 由 | 要 )? \s*   # every item below …
     (?P<units> [^,，;；。()（）]{2,40}? ) \s*                 # … this unit …
@@ -151,8 +157,7 @@ def parse_units(text: str) -> tuple[UnitText, ...]:
     [('市民政局', 'lead'), ('市财政局', 'responsible')]
     """
     marks = text_to_marks(text)
-    found = [UnitText(unit.name, _role_of(unit, marks), unit.start, unit.end,
-                      unit.kind != FALLBACK)
+    found = [UnitText(unit.name, _role_of(unit, marks), unit.start, unit.end, _known(unit))
              for unit in marked_text_to_units(text, marks)]
     leads = {unit.name for unit in found if unit.role == "lead"}
     seen: set[str] = set()
@@ -163,6 +168,13 @@ def parse_units(text: str) -> tuple[UnitText, ...]:
         seen.add(unit.name)
         units.append(unit)
     return tuple(units)
+
+
+def _known(unit: UnitSpan) -> bool:
+    """A unit a known form covers; a name behind it (鹤岗 + 市民政局) only if it is no prose."""
+    if unit.kind == FALLBACK:
+        return False
+    return unit.kind != PREFIXED or unit_shaped(unit.name)
 
 
 def _shifted(units: tuple[UnitText, ...], offset: int) -> tuple[UnitText, ...]:
@@ -245,10 +257,10 @@ def _role_brackets(text: str, found: list[FoundClause]) -> list[FoundClause]:
                 or not _ROLE_WORD_RE.search(content):
             continue
         units: list[UnitText] = []
-        for sentence in _SENTENCE_RE.finditer(content):
-            if _STANDING_RE.search(sentence.group()):
-                continue  # a rule for later items, read by find_rules
-            parsed = _role_statement(sentence.group().rstrip("。;；"))
+        for sentence in _SENTENCE_RE.finditer(_without_rules(content)):
+            if not sentence.group().strip(" 。;；"):
+                continue
+            parsed = _role_statement(sentence.group().rstrip(" 。;；"))
             if parsed is None:
                 units = []
                 break
@@ -258,12 +270,19 @@ def _role_brackets(text: str, found: list[FoundClause]) -> list[FoundClause]:
     return clauses
 
 
+def _without_rules(text: str) -> str:
+    """The text with its stated rules blanked out (offsets kept): they are read by find_rules."""
+    for pattern in (_FIRST_LEADS_RULE_RE, _STANDING_RE):
+        text = pattern.sub(lambda m: " " * len(m.group()), text)
+    return text
+
+
 def _role_statement(text: str) -> tuple[UnitText, ...] | None:
     """The units of a statement made only of known units and role words, else None."""
     if not _ROLE_WORD_RE.search(text):
         return None
     units = parse_units(text)
-    if not units or any(not unit.known for unit in units):
+    if not units or any(not (unit.known or unit_shaped(unit.name)) for unit in units):
         return None
     return units
 

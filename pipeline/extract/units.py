@@ -5,7 +5,7 @@ gazetteer of department names and generic "level + body + suffix" forms); a
 small dynamic programme then tiles each separator-free run with them, so
 units printed without separators (市民政局市教育局) still come apart.
 Vocabulary lives in `pipeline/vocab/units_*.txt`. Reading who leads a task
-is `pipeline.extract.responsibility`; it tiles with `marked_text_to_units`.
+is `pipeline.extract.clauses`; it tiles with `marked_text_to_units`.
 """
 from __future__ import annotations
 
@@ -59,6 +59,8 @@ def read_vocab(name: str) -> tuple[str, ...]:
 
 LEVELS = read_vocab("levels")
 DEPARTMENTS = read_vocab("departments")
+NATIONAL = read_vocab("national")  # whole names: no level prefix goes before them
+ATTACHED_OFFICES = frozenset(read_vocab("attached_offices"))
 COLLECTIVE = read_vocab("collective")
 SUFFIXES = read_vocab("suffixes")
 BRANCH_SUFFIXES = read_vocab("branch_suffixes")
@@ -81,8 +83,8 @@ def _alternation(words) -> str:
 
 _ROLE_RE = re.compile(rf"""
     (?P<phrase>{_alternation(ROLE_PHRASES)})     # 牵头, 配合, 按职责分工负责 …
-    | 等 (?:有关)? (?:部门|单位)?                  # trailing 等 / 等部门 closes a list
-      (?= [{re.escape(SEPARATORS)}\s)）】] | $ | {_alternation(ROLE_PHRASES)} )
+    | 等 (?:有关)? (?:部门|单位)? (?:[和及](?:部门|单位))?  # trailing 等 / 等有关部门和单位 closes a list
+      (?= [{re.escape(SEPARATORS + CONNECTORS)}\s)）】\]] | $ | {_alternation(ROLE_PHRASES)} )
     | (?:{_alternation(OTHER_FIELDS)}) \s* [:：]   # 完成时限: … is no unit,
       [^;；。)）】\n]*                             # up to the end of its field
 """, re.VERBOSE)
@@ -136,8 +138,10 @@ def _chars(word: str) -> list[dict]:
 
 
 def gazetteer_patterns() -> list[dict]:
-    """Phrase patterns: every department core with each level prefix (or none), and collectives."""
+    """Phrase patterns: every department core with each level prefix (or none), national
+    departments as printed, and collectives."""
     names = {level + core for core in DEPARTMENTS for level in ("", *LEVELS)}
+    names |= set(NATIONAL)
     names |= {clean_unit_name(name) for name in COLLECTIVE}
     return [{"label": GAZETTEER, "pattern": name} for name in sorted(names)]
 
@@ -150,12 +154,14 @@ def generic_patterns() -> list[dict]:
     suffix's last character only (few patterns keep the matcher fast);
     `span_kind` then drops what does not end in a whole suffix.
     """
-    prefix = [{"TEXT": {"IN": [*LEVELS, "各"]}}, {"TEXT": "委", "OP": "?"}]
     endings = SUFFIXES + REFERENCE_SUFFIXES
-    patterns = [prefix + [_body(), {"TEXT": {"IN": sorted({s[-1] for s in endings})}}]]
     # A suffix with a body stop inside (委员会, 管委会) spells out its tail from the stop.
     tails = {s[i:] for s in endings for i, ch in enumerate(s[:-1]) if ch in BODY_STOPS}
-    patterns += [prefix + [_body(), *_chars(tail)] for tail in sorted(tails)]
+    patterns = []
+    # A local level (市, 各 …) or the national one (国家: 国家林业和草原局).
+    for prefix in ([{"TEXT": {"IN": [*LEVELS, "各"]}}, {"TEXT": "委", "OP": "?"}], _chars("国家")):
+        patterns.append(prefix + [_body(), {"TEXT": {"IN": sorted({s[-1] for s in endings})}}])
+        patterns += [prefix + [_body(), *_chars(tail)] for tail in sorted(tails)]
     rules = [{"label": GENERIC, "pattern": pattern} for pattern in patterns]
     # A branch printed after its parent: …总局 + place + …局, …局/…公司 + place + 分局/分公司.
     branch_ends = sorted({s[-1] for s in BRANCH_SUFFIXES} | {"局"})
@@ -316,7 +322,23 @@ def tile_name(name: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, i
         else:
             tiles.append((i, end, kind))
         i = end
-    return _tidy_fallbacks(name, tiles)
+    return _attach_offices(name, _tidy_fallbacks(name, tiles))
+
+
+def _attach_offices(name: str, tiles: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """An office printed right after its body is part of it: 市人大常委会 + 办公厅.
+
+    >>> _attach_offices("市政府研究室", [(0, 3, GENERIC), (3, 6, FALLBACK)])
+    [(0, 6, 'generic')]
+    """
+    joined: list[tuple[int, int, str]] = []
+    for start, end, kind in tiles:
+        if joined and joined[-1][2] != FALLBACK and joined[-1][1] == start \
+                and name[start:end] in ATTACHED_OFFICES:
+            joined[-1] = (joined[-1][0], end, joined[-1][2])
+        else:
+            joined.append((start, end, kind))
+    return joined
 
 
 def _tidy_fallbacks(name: str, tiles: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -337,6 +359,24 @@ def _tidy_fallbacks(name: str, tiles: list[tuple[int, int, str]]) -> list[tuple[
 
 
 # --- public: unit lists ------------------------------------------------------------
+
+
+# Characters a unit's name never holds; a "unit" with one is a piece of prose.
+NOT_IN_NAMES = "由的要在对把将为是了或并从向按其该"
+
+
+def unit_shaped(name: str) -> bool:
+    """Whether an unknown name looks like a unit's: it ends like one and holds no
+    prose (扶贫办, 中央军委政治工作部 yes; 具体办法由省级人民政府 no).
+
+    >>> unit_shaped("国务院扶贫开发领导小组办公室"), unit_shaped("具体办法由省级人民政府")
+    (True, False)
+    >>> unit_shaped("设计"), unit_shaped("办")
+    (False, False)
+    """
+    if len(name) < 2 or len(name) > MAX_UNIT_CHARS or any(ch in NOT_IN_NAMES for ch in name):
+        return False
+    return _UNIT_END_RE.search(name) is not None and len(_UNIT_END_RE.search(name).group()) < len(name)
 
 
 class UnitSpan(NamedTuple):

@@ -6,10 +6,10 @@ task cell, or in a cell of their own.
 """
 from __future__ import annotations
 
-from pipeline.extract.units import FALLBACK, UnitSpan, tile_units
+from pipeline.extract.units import FALLBACK, tile_units
 from pipeline.flags import field_missing_flag
 from pipeline.markers import Marker, MarkerKind, parse_marker
-from pipeline.model import Block, Cell, Table
+from pipeline.model import Block, Cell, Clause, Table, UnitMention
 from pipeline.normalise import squash
 from pipeline.parse.task_list import TaskDraft
 from pipeline.spans import Assembly, cover
@@ -62,8 +62,10 @@ def _row_to_draft(block: Block, fields: list[str | None], header: Block) -> Task
                       title=squash(title_text.split("。", 1)[0]),
                       title_span=title_cell.span, own_text=Assembly(pieces).text,
                       text_pieces=pieces)
-    _read_unit_columns(draft, by_field)
-    if "lead_units" in fields and not draft.lead:
+    draft.clauses = [clause for role in ("lead", "responsible")
+                     if (clause := _column_clause(by_field.get(f"{role}_units"), role))]
+    if "lead_units" in fields and not any(unit.role == "lead" for clause in draft.clauses
+                                          for unit in clause.units):
         draft.flags.append(field_missing_flag("lead_units", _column_name(header, fields)))
     return draft
 
@@ -100,23 +102,12 @@ def _group_draft(filled: list[Cell], marker: str, number: int) -> TaskDraft:
                      own_text=title, text_pieces=[(title, span.start)])
 
 
-def _read_unit_columns(draft: TaskDraft, by_field: dict[str, Cell]) -> None:
-    lead_cell, responsible_cell = by_field.get("lead_units"), by_field.get("responsible_units")
-    spans = []
-    if lead_cell is not None and lead_cell.text:
-        units = tile_units(lead_cell.text)
-        draft.lead = [unit.name for unit in units]
-        _note_fallbacks(draft, units)
-        spans.append(lead_cell.span)
-    if responsible_cell is not None and responsible_cell.text:
-        units = tile_units(responsible_cell.text)
-        draft.responsible = [unit.name for unit in units if unit.name not in draft.lead]
-        _note_fallbacks(draft, units)
-        spans.append(responsible_cell.span)
-    if spans:
-        draft.units_span = cover(spans)
-
-
-def _note_fallbacks(draft: TaskDraft, units: list[UnitSpan]) -> None:
-    draft.fallback_units += [unit.name for unit in units
-                             if unit.kind == FALLBACK and unit.name not in draft.fallback_units]
+def _column_clause(cell: Cell | None, role: str) -> Clause | None:
+    """A 牵头单位 or 责任单位 cell read as a clause whose units all have the column's role."""
+    if cell is None or not cell.text:
+        return None
+    units = [UnitMention(name=unit.name, role=role, known=unit.kind != FALLBACK,
+                         span=cell.span.model_copy(update={"start": cell.span.start + unit.start,
+                                                           "end": cell.span.start + unit.end}))
+             for unit in tile_units(cell.text)]
+    return Clause(form="column", span=cell.span, units=units) if units else None

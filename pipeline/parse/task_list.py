@@ -1,30 +1,29 @@
 """The key-task parts of a notice to `Task` records.
 
-Tasks come from the body's heading tree (parts that assign work) and from
-职责分工表 tables; both become `TaskDraft`s, which then get their units,
-figures, deadlines and IDs the same way.
+Tasks come from the body's heading tree (the parts `task_parts` chooses) and
+from 职责分工表 tables; both become `TaskDraft`s holding what their own text
+says: title, text, and the responsibility clauses found in it (once, as typed
+records with spans). `pipeline.roles` then decides each draft's lead and
+responsible units; the drafts become records with IDs, figures and deadlines.
 """
 from __future__ import annotations
 
 import regex
 from pydantic import BaseModel, Field
 
+from pipeline.extract.clauses import ClauseForm, FoundClause, find_clauses
 from pipeline.extract.quantities import find_deadline_years, find_figures
-from pipeline.extract.responsibility import (Responsibility, find_lead_phrases,
-                                             find_responsibility_clauses)
-from pipeline.flags import units_fallback_flag
-from pipeline.model import Flag, Located, OutlineNode, Span, Task
+from pipeline.flags import marker_inferred_flag, units_fallback_flag
+from pipeline.model import Clause, Flag, OutlineNode, Span, Task, UnitMention
 from pipeline.normalise import squash
 from pipeline.outline import walk
-from pipeline.spans import Assembly, LineIndex
+from pipeline.spans import Assembly, LineIndex, cover
 
 _TITLE_END = regex.compile(r"[。]")
-# A clause after the last of this many items (and no other) closes the whole group.
-MIN_ITEMS_FOR_GROUP_CLAUSE = 2
 
 
 class TaskDraft(BaseModel):
-    """A task before inheritance and IDs: what its own text says."""
+    """A task before its roles are decided and it gets its ID: what its own text says."""
 
     number: int
     marker: str
@@ -35,11 +34,11 @@ class TaskDraft(BaseModel):
     title_span: Span
     own_text: str
     text_pieces: list[tuple[str, int]]
-    lead: list[str] = Field(default_factory=list)
-    responsible: list[str] = Field(default_factory=list)
-    units_span: Span | None = None
-    fallback_units: list[str] = Field(default_factory=list,
-                                      description="units no known form covered, kept as printed")
+    clause_ranges: list[tuple[int, int]] = Field(
+        default_factory=list, description="clauses in own_text, left out of the figures")
+    clauses: list[Clause] = Field(default_factory=list)
+    lead: list[UnitMention] = Field(default_factory=list, description="decided by pipeline.roles")
+    responsible: list[UnitMention] = Field(default_factory=list)
     flags: list[Flag] = Field(default_factory=list)
     children: list[TaskDraft] = Field(default_factory=list)
 
@@ -51,9 +50,11 @@ class TaskDraft(BaseModel):
 # --- which parts hold tasks ---------------------------------------------------------
 
 
-def has_clauses(node: OutlineNode) -> bool:
-    return any(find_responsibility_clauses(block.text)
-               for item in walk([node]) for block in [item.heading, *item.body])
+def names_units(node: OutlineNode) -> bool:
+    """Whether a part's items carry responsibility clauses (a lead phrase alone is none)."""
+    return any(clause.form != ClauseForm.lead_phrase
+               for item in walk([node]) for block in [item.heading, *item.body]
+               for clause in find_clauses(block.text))
 
 
 # --- drafts from the outline ----------------------------------------------------------
@@ -65,28 +66,36 @@ def node_to_draft(node: OutlineNode, level: int, lines: LineIndex) -> TaskDraft:
     pieces = [(node.heading_text, heading.span.start + max(offset, 0))]
     pieces += [(block.text.strip(), block.span.start + _indent(block.text)) for block in node.body]
     assembly = Assembly(pieces)
-    clauses = find_responsibility_clauses(assembly.text)
-    title, title_end = _title(node.heading_text, clauses)
+    found = find_clauses(assembly.text)
+    title, title_end = _title(node.heading_text, found)
     start = pieces[0][1]
     draft = TaskDraft(number=node.number, marker=node.marker, kind=node.kind,
-                      inferred=node.inferred,
-                      level=level, title=title, title_span=lines.span(start, start + title_end),
-                      own_text=assembly.text, text_pieces=pieces)
+                      inferred=node.inferred, level=level, title=title,
+                      title_span=lines.span(start, start + title_end),
+                      own_text=assembly.text, text_pieces=pieces,
+                      clause_ranges=[(clause.start, clause.end) for clause in found],
+                      clauses=[found_to_clause(clause, assembly, lines) for clause in found])
     if node.inferred:
-        draft.flags.append(Flag(code="marker_inferred", field="number",
-                                reason=f"the heading lost its marker; {node.marker} follows "
-                                       "from the sequence"))
-    _read_units(draft, assembly, clauses, lines)
+        draft.flags.append(marker_inferred_flag(node.marker))
     draft.children = [node_to_draft(child, level + 1, lines) for child in node.children]
-    _lift_group_clause(draft)
     return draft
+
+
+def found_to_clause(found: FoundClause, assembly: Assembly, lines: LineIndex) -> Clause:
+    """A clause found in an item's joined text, with spans into the notice's text."""
+    def span(start: int, end: int) -> Span:
+        return lines.span(*assembly.source_range(start, end))
+
+    return Clause(form=found.form.value, span=span(found.start, found.end),
+                  units=[UnitMention(name=unit.name, role=unit.role, known=unit.known,
+                                     span=span(unit.start, unit.end)) for unit in found.units])
 
 
 def _indent(text: str) -> int:
     return len(text) - len(text.lstrip())
 
 
-def _title(heading_text: str, clauses: list[Located[Responsibility]]) -> tuple[str, int]:
+def _title(heading_text: str, clauses: list[FoundClause]) -> tuple[str, int]:
     """The heading up to its first 。 or responsibility clause, whitespace removed.
 
     `clauses` are those of the item's text, which starts with the heading.
@@ -95,111 +104,61 @@ def _title(heading_text: str, clauses: list[Located[Responsibility]]) -> tuple[s
     stop = _TITLE_END.search(heading_text)
     if stop:
         end = stop.start()
-    if clauses:
-        end = min(end, clauses[0].start)
+    statements = [clause for clause in clauses if clause.form != ClauseForm.lead_phrase]
+    if statements:
+        end = min(end, statements[0].start)
     return squash(heading_text[:end]), end
-
-
-def _read_units(draft: TaskDraft, assembly: Assembly, clauses: list[Located[Responsibility]],
-                lines: LineIndex) -> None:
-    for clause in clauses:
-        draft.lead += [unit.value for unit in clause.value.lead if unit.value not in draft.lead]
-        draft.responsible += [unit.value for unit in clause.value.responsible
-                              if unit.value not in draft.responsible]
-        draft.fallback_units += [unit.value for unit in clause.value.unrecognised
-                                 if unit.value not in draft.fallback_units]
-    if clauses:
-        start, end = assembly.source_range(clauses[0].start, clauses[-1].end)
-        draft.units_span = lines.span(start, end)
-        for phrase in find_lead_phrases(assembly.text):
-            if phrase.value not in draft.lead:
-                draft.lead.append(phrase.value)
-        draft.responsible = [unit for unit in draft.responsible if unit not in draft.lead]
-
-
-def _lift_group_clause(draft: TaskDraft) -> None:
-    """A clause closing a group's last item, where no other item has one, is the group's.
-
-    With a single item the clause is that item's: nothing shows it closes a group.
-    """
-    if draft.states_units or len(draft.children) < MIN_ITEMS_FOR_GROUP_CLAUSE:
-        return
-    stating = [child for child in draft.children if child.states_units]
-    last = draft.children[-1]
-    if stating == [last] and not last.children:
-        draft.lead, draft.responsible, draft.units_span, draft.fallback_units = \
-            last.lead, last.responsible, last.units_span, last.fallback_units
-        last.lead, last.responsible, last.units_span, last.fallback_units = [], [], None, []
-        draft.flags.append(Flag(code="group_clause", field="responsible_units",
-                                reason="the responsibility clause after the group's last item "
-                                       "was read as the group's"))
 
 
 # --- drafts to records ------------------------------------------------------------------
 
 
-def drafts_to_tasks(drafts: list[TaskDraft], notice_id: str, lines: LineIndex,
-                    first_listed_leads: bool) -> list[Task]:
+def drafts_to_tasks(drafts: list[TaskDraft], notice_id: str, lines: LineIndex) -> list[Task]:
+    """Records with IDs from the notice and the item's number path, in document order."""
     tasks: list[Task] = []
     seen: set[str] = set()
 
-    def visit(draft: TaskDraft, path: list[str], inherited: TaskDraft | None) -> None:
-        number = str(draft.number)
-        own_path = [*path, number]
-        source = draft if draft.states_units else inherited
+    def visit(draft: TaskDraft, path: list[str]) -> None:
+        own_path = [*path, str(draft.number)]
         task_id = f"{notice_id}/task/{'.'.join(own_path)}"
         while task_id in seen:
             task_id += "+"
         seen.add(task_id)
-        tasks.append(_draft_to_task(draft, task_id, own_path, source, lines, first_listed_leads))
+        tasks.append(_draft_to_task(draft, task_id, own_path, lines))
         for child in draft.children:
-            visit(child, own_path, source)
+            visit(child, own_path)
 
     for draft in drafts:
-        visit(draft, [], None)
+        visit(draft, [])
     return tasks
 
 
-def _draft_to_task(draft: TaskDraft, task_id: str, path: list[str], source: TaskDraft | None,
-                   lines: LineIndex, first_listed_leads: bool) -> Task:
-    lead = list(source.lead) if source else []
-    responsible = list(source.responsible) if source else []
-    if first_listed_leads and not lead and responsible:
-        lead, responsible = responsible[:1], responsible[1:]
+def _draft_to_task(draft: TaskDraft, task_id: str, path: list[str], lines: LineIndex) -> Task:
     sources = {"title": draft.title_span}
-    if source is not None and source.units_span is not None:
-        sources["responsible_units"] = source.units_span
     flags = list(draft.flags)
-    if source is not None and source is not draft:
-        flags.append(Flag(code="units_inherited", field="responsible_units",
-                          reason="the item names no units; those of its enclosing item apply"))
-    if source is not None:
-        flags += _fallback_flags(source.fallback_units, lead, responsible)
+    for field, units in (("lead_units", draft.lead), ("responsible_units", draft.responsible)):
+        if units:
+            sources[field] = cover([unit.span for unit in units])
+            sources.update({f"{field}/{index}": unit.span for index, unit in enumerate(units)})
+        unknown = [unit.name for unit in units if not unit.known]
+        if unknown:
+            flags.append(units_fallback_flag(field, unknown))
     assembly = Assembly(draft.text_pieces)
-    own = _without_clauses(assembly.text)
+    own = _blank(assembly.text, draft.clause_ranges)
     return Task(
         id=task_id, number=str(draft.number), marker=draft.marker, level=draft.level,
         parent=path[-2] if len(path) > 1 else None, path=path, title=draft.title,
-        text=assembly.text, lead_units=lead, responsible_units=responsible,
+        text=assembly.text, lead_units=[unit.name for unit in draft.lead],
+        responsible_units=[unit.name for unit in draft.responsible],
         figures=_figures(own, assembly, lines), deadline_years=find_deadline_years(own),
         flags=flags, sources=sources,
     )
 
 
-def _fallback_flags(fallback: list[str], lead: list[str], responsible: list[str]) -> list[Flag]:
-    """One flag for each units field that holds a unit kept as printed."""
-    flags = []
-    for field, units in (("lead_units", lead), ("responsible_units", responsible)):
-        found = [unit for unit in units if unit in fallback]
-        if found:
-            flags.append(units_fallback_flag(field, found))
-    return flags
-
-
-def _without_clauses(text: str) -> str:
-    """The item's text with responsibility clauses blanked out, offsets kept."""
-    for clause in find_responsibility_clauses(text):
-        text = text[:clause.start] + " " * (clause.end - clause.start) + text[clause.end:]
+def _blank(text: str, ranges: list[tuple[int, int]]) -> str:
+    """The text with the given ranges blanked out, offsets kept."""
+    for start, end in ranges:
+        text = text[:start] + " " * (end - start) + text[end:]
     return text
 
 

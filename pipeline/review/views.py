@@ -102,7 +102,7 @@ def record_to_view(record_id: str, kind: str, part: BaseModel, fields: list[tupl
     pending = pending_entries(part, [entry for entry in stored if entry.record == record_id])
     sources: dict[str, Span] = part.sources
     for key, span in sources.items():  # every span is marked, shown in a column or not
-        spans.add(span, key)
+        spans.add(span, top_field(key))  # a unit's own span (lead_units/0) marks its field
     values = []
     for name, _label in fields:
         value = getattr(part, name)
