@@ -566,3 +566,52 @@ def test_page_widgets_after_the_article_are_left_out(fragment):
     text = fragment.text
     assert "扫一扫" not in text and "打印" not in text and "关闭" not in text
     assert lines(fragment)[-1] == "（此件公开发布）"
+
+
+# Word saved as a web page: MsoNormal paragraphs, nested spans, <o:p>, &nbsp; and
+# full-width indents, conditional comments, CRLF line ends.
+WORD_EXPORT = (
+    '<html xmlns:o="urn:schemas-microsoft-com:office:office"><head>'
+    '<meta http-equiv=Content-Type content="text/html; charset=gb2312">'
+    '<!--[if gte mso 9]><xml><o:DocumentProperties><o:Author>admin</o:Author>'
+    '</o:DocumentProperties></xml><![endif]--></head><body lang=ZH-CN>\r\n'
+    '<div class=WordSection1>\r\n'
+    '<p class=MsoNormal align=center style=\'text-align:center\'><b><span style=\'font-size:22.0pt;'
+    'font-family:方正小标宋简体\'>某县人民政府办公室关于推进养老服务工作的通知<o:p></o:p></span></b></p>\r\n'
+    '<p class=MsoNormal><span lang=EN-US>&nbsp;</span></p>\r\n'
+    '<p class=MsoNormal style=\'text-indent:32.0pt\'><span style=\'font-family:黑体\'>一、重点任务'
+    '<span lang=EN-US><o:p></o:p></span></span></p>\r\n'
+    '<p class=MsoNormal><span>\u3000\u3000（一）完善服务</span><span>清单。按程序发布。'
+    '（责任单位：县<span lang=EN-US>民政局</span>、县财政局）<o:p></o:p></span></p>\r\n'
+    '<p class=MsoNormal><span lang=EN-US>&nbsp;&nbsp;&nbsp;&nbsp;</span><span>（二）开展能力评估。'
+    '每年评估<span lang=EN-US>1</span>次。（责任单位：县卫健局）</span></p>\r\n'
+    '</div></body></html>\r\n')
+
+
+def test_a_word_exported_page_reads_as_its_paragraphs():
+    document = read(WORD_EXPORT, "gbk")
+    assert lines(document) == [
+        "某县人民政府办公室关于推进养老服务工作的通知", "一、重点任务",
+        "（一）完善服务清单。按程序发布。（责任单位：县民政局、县财政局）",
+        "（二）开展能力评估。每年评估1次。（责任单位：县卫健局）"]
+    record = extract_notice(document.model_copy(update={"sha256": "0" * 64}))
+    assert [(t.number, t.responsible_units, [(f.value, f.unit) for f in t.figures])
+            for t in record.tasks] == [("1", ["县民政局", "县财政局"], []),
+                                       ("2", ["县卫健局"], [(1, "次")])]
+
+
+def test_a_page_saved_with_its_http_response_takes_the_charset_of_its_header(tmp_path):
+    page = "<html><body><div id='zoom'><p>一、重点任务</p><p>（一）完善服务清单。</p></div></body></html>"
+    path = tmp_path / "notice.html"
+    path.write_bytes(b"HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Type: text/html; charset=GBK\r\n\r\n"
+                     + page.encode("gbk"))
+    document = read_document(path)
+    assert (document.format, document.encoding) == ("html", "gb18030")
+    assert lines(document) == ["一、重点任务", "（一）完善服务清单。"]
+    assert document.warnings == []
+
+
+def test_lines_split_by_br_inside_one_layout_cell_are_paragraphs():
+    page = ("<table><tr><td>一、重点任务<br>（一）完善基本养老服务清单。<br/>（二）开展老年人能力综合评估。"
+            "</td></tr></table>")
+    assert lines(read(page)) == ["一、重点任务", "（一）完善基本养老服务清单。", "（二）开展老年人能力综合评估。"]

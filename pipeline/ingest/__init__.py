@@ -29,6 +29,8 @@ _HTML_START = regex.compile(
        |div|p|table|tbody|tr|td|span|font|center|section|article|h[1-6]|ul|ol|br|b|strong
       )(?=[\s>/])                                            # an element's name, whole""",
     regex.IGNORECASE | regex.DOTALL | regex.VERBOSE)
+# A page saved with its HTTP response headers (curl -i, wget --save-headers).
+_HTTP_RESPONSE = regex.compile(rb"^HTTP/\d(?:\.\d)?\s+\d{3}.*?\r?\n\r?\n\s*<", regex.DOTALL)
 # How many leading bytes are searched for an HTML start tag.
 HTML_SNIFF_BYTES = 4096
 
@@ -53,6 +55,8 @@ def sniff_format(data: bytes) -> str:
     if data.startswith(_OLE_MAGIC):
         return "ole"
     if _HTML_START.match(data[:HTML_SNIFF_BYTES].lstrip(b"\xef\xbb\xbf")):
+        return "html"
+    if _HTTP_RESPONSE.match(data[:HTML_SNIFF_BYTES]):
         return "html"
     return "text"
 

@@ -39,6 +39,23 @@ _DECLARATION = regex.compile(
 )
 
 
+# A page saved with its HTTP response: the status line, headers, a blank line, the page.
+_HTTP_HEAD = regex.compile(rb"^HTTP/\d(?:\.\d)?\s+\d{3}[^\r\n]*\r?\n(?P<headers>(?:[^\r\n]+\r?\n)*?)\r?\n",
+                           regex.IGNORECASE)
+_HEADER_CHARSET = regex.compile(rb"^content-type\s*:[^\r\n]*?charset\s*=\s*[\"']?(?P<charset>[A-Za-z0-9_.:\-]+)",
+                                regex.IGNORECASE | regex.MULTILINE)
+
+
+def split_http_response(data: bytes) -> tuple[bytes | None, bytes]:
+    """(the headers, the page) of a page saved with its HTTP response; (None, data) otherwise.
+
+    >>> split_http_response(b"HTTP/1.1 200 OK\\r\\nContent-Type: text/html; charset=GBK\\r\\n\\r\\n<p>x</p>")
+    (b'Content-Type: text/html; charset=GBK\\r\\n', b'<p>x</p>')
+    """
+    head = _HTTP_HEAD.match(data)
+    return (head["headers"], data[head.end():]) if head else (None, data)
+
+
 class Decoded(NamedTuple):
     text: str
     encoding: str
@@ -52,11 +69,14 @@ def decode_html(data: bytes) -> Decoded:
     ('<meta charset="gb2312"><p>通知</p>', 'gb18030')
     >>> decode_html("<p>养老服务</p>".encode("gb18030")).encoding
     'gb18030'
+    >>> decode_html(b"HTTP/1.1 200 OK\\nContent-Type: text/html; charset=gbk\\n\\n" + "<p>通知</p>".encode("gbk"))[:2]
+    ('<p>通知</p>', 'gb18030')
     """
+    headers, data = split_http_response(data)
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return Decoded(data[len(bom):].decode(encoding, errors="replace"), encoding, [])
-    declared = declared_charset(data)
+    declared = _header_charset(headers) or declared_charset(data)
     if declared in WESTERN:
         declared = None
     readings = _strict_readings(data, declared)
@@ -64,6 +84,22 @@ def decode_html(data: bytes) -> Decoded:
         return _decode_leniently(data, declared)
     encoding = _choose(readings, declared)
     return Decoded(readings[encoding], encoding, _mismatch(declared, encoding))
+
+
+def _header_charset(headers: bytes | None) -> str | None:
+    match = _HEADER_CHARSET.search(headers) if headers else None
+    return _codec(match["charset"].decode("ascii").lower()) if match else None
+
+
+def _codec(label: str) -> str | None:
+    """Python's name of a charset label; GB2312 and GBK are read as GB18030."""
+    if label in GB_FAMILY:
+        return "gb18030"
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    return "gb18030" if name in GB_FAMILY else name
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -77,14 +113,7 @@ def declared_charset(data: bytes) -> str | None:
     match = _DECLARATION.search(data[:DECLARATION_SNIFF_BYTES])
     if not match:
         return None
-    label = (match.group("charset") or match.group("xml")).decode("ascii").lower()
-    if label in GB_FAMILY:
-        return "gb18030"
-    try:
-        name = codecs.lookup(label).name
-    except LookupError:
-        return None
-    return "gb18030" if name in GB_FAMILY else name
+    return _codec((match.group("charset") or match.group("xml")).decode("ascii").lower())
 
 
 def _strict_readings(data: bytes, declared: str | None) -> dict[str, str]:
