@@ -111,6 +111,8 @@ _BLOCKED = regex.compile(
     regex.VERBOSE | regex.MULTILINE,
 )
 
+# A run of four-character slogans (服务同根、一次认证、一网通办): their numerals are no counts.
+_SLOGAN_RUN = regex.compile(r"(?:\p{Han}{4}、){2,}\p{Han}{4}(?!\p{Han})")
 _NOT_A_COUNT_BEFORE = regex.compile(rf"[第每数几届]{GAP}\Z")  # 第2次, 每千名, 数十个, 16届28次
 _CLAUSE_BREAK = regex.compile(r"[,，。;；!！?？\n\t]")  # per-context stops at a clause
 
@@ -153,6 +155,9 @@ def _blocked_mask(text: str) -> bytearray:
     mask = bytearray(len(text))
     for m in _BLOCKED.finditer(text, overlapped=True):
         mask[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+    if "、" in text:
+        for m in _SLOGAN_RUN.finditer(text):
+            mask[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
     return mask
 
 
@@ -220,6 +225,8 @@ def find_figures(text: str) -> list[Located[Quantity]]:
     [(1, '名')]
     >>> find_figures("失能状态持续6个月以上,打造“15分钟”服务圈,落实一次性奖励")
     []
+    >>> [f.start for f in find_figures("实现数据同源、服务同根、一次认证、一网通办。每年至少开展一次")]
+    [28]
     >>> find_figures("护理型床位占比达到 55 %以上")[0]
     Located(value=Quantity(value=55, unit='%', text='55 %', per=None, span=None), start=10, end=14)
     """
@@ -341,6 +348,9 @@ _YEAR_NEVER_BEFORE = regex.compile(  # 自2020年以来, 有效期至2027年, �
     rf"(?:自|有效期.*|已(?:于|在)?){GAP}\Z"
 )
 _YEAR_AS_OF_BEFORE = regex.compile(rf"截[至止]{GAP}\Z")  # 截至2022年底: a status, not a target
+_YEAR_FROM_BEFORE = regex.compile(rf"(?:自|从){GAP}\Z")  # 自2019年开始, 从2020年起: a start …
+_YEAR_FROM_AFTER = regex.compile(rf"{GAP}(?:开始|起)")  # … the action begins that year
+_TAKES_EFFECT = regex.compile(r"施行|生效|执行|实施")
 _YEAR_BY_BEFORE = regex.compile(rf"(?<!截)(?:到|至|于){GAP}\Z")  # 到2025年, 于…前; not 截至
 _YEAR_BY_AFTER = regex.compile(rf"{GAP}(?:年底|年末|年|底|末|上半年|下半年)?(?:之)?前")  # 年底前
 
@@ -352,6 +362,9 @@ def _year_value(text: str) -> int | None:
 
 def _is_deadline(before: str, after: str, full_date: bool) -> bool:
     """Whether a year, given its clause around it, commits an action or a result."""
+    if _YEAR_FROM_BEFORE.search(before) and _YEAR_FROM_AFTER.match(after) and not full_date \
+            and not _TAKES_EFFECT.search(after):
+        return True  # 自2019年开始…: the action starts then (自…起施行 is a validity)
     if _YEAR_NEVER_BEFORE.search(before) or "以来" in after:
         return False  # a validity period, a time since, a past event
     if _YEAR_BY_BEFORE.search(before) or _YEAR_BY_AFTER.match(after):
@@ -368,6 +381,8 @@ def find_deadline_years(text: str) -> list[int]:
     [2023, 2025]
     >>> find_deadline_years("在2019年脱贫后,建设…;2022年底全市已建成…;自2020年以来")
     []
+    >>> find_deadline_years("自2019年开始,推动职业院校开展培训;从2020年起,基本不再招聘")
+    [2019, 2020]
     >>> find_deadline_years("根据《规划(2021—2025年)》,有效期至2027年,于2024年6月30日前完成")
     [2024]
     """
