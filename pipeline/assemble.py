@@ -10,7 +10,6 @@ from pipeline.flags import summarise_review
 from pipeline.metadata import blocks_to_metadata
 from pipeline.model import (Block, BlockKind, CatalogueItem, NoticeRecord, NoticeWarning, OutlineNode, RoleRule,
                             SourceDocument, SourceInfo, Table, TableKind, Task, UnitMention)
-from pipeline.normalise import fold_width
 from pipeline.outline import blocks_to_outline
 from pipeline.parse.catalogue_table import rows_to_items, table_to_rows
 from pipeline.parse.duty_table import duty_table_to_drafts
@@ -24,7 +23,7 @@ from pipeline.spans import LineIndex
 NOTICE_ID_DIGITS = 16
 
 # "附件:某市基本养老服务清单": the notice says its catalogue is attached.
-_ANNOUNCED_CATALOGUE = regex.compile(r"附\s*件\s*\d?\s*:?[^\n]{0,40}?服务清单")
+_ANNOUNCED_CATALOGUE = regex.compile(r"附\s*件\s*\d?\s*[:：]?[^\n]{0,40}?服务清单")
 
 
 def extract_notice(document: SourceDocument, trace: dict[str, Any] | None = None) -> NoticeRecord:
@@ -77,13 +76,13 @@ def _rules(text: str, lines: LineIndex) -> list[RoleRule]:
                      units=[UnitMention(name=unit.name, role=unit.role, known=unit.known,
                                         span=lines.span(unit.start, unit.end))
                             for unit in rule.units])
-            for rule in find_rules(fold_width(text))]
+            for rule in find_rules(text)]
 
 
 def _warnings(text: str, catalogue: list[CatalogueItem], tasks: list[Task],
               lines: LineIndex) -> list[NoticeWarning]:
     warnings = []
-    announced = _ANNOUNCED_CATALOGUE.search(fold_width(text))
+    announced = _ANNOUNCED_CATALOGUE.search(text)
     if announced and not catalogue:
         warnings.append(NoticeWarning(code="catalogue_missing",
                                  message="the notice announces a service catalogue as an "

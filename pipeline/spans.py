@@ -32,12 +32,12 @@ class LineIndex:
         return bisect_right(self._starts, offset)
 
     def span(self, start: int, end: int) -> Span:
-        span = Span(line=self.line_of(start), end_line=self.line_of(max(start, end - 1)),
-                    start=start, end=end)
         place = self._place_of(start)
-        if place is not None:
-            span.page, span.bbox, span.locator = place.page, place.bbox, place.locator
-        return span
+        # Built without validation: every field is computed here, and spans are many.
+        return Span.model_construct(
+            line=self.line_of(start), end_line=self.line_of(max(start, end - 1)), start=start,
+            end=end, page=place.page if place else None, bbox=place.bbox if place else None,
+            locator=place.locator if place else None)
 
     def _place_of(self, offset: int) -> Span | None:
         index = bisect_right(self._place_starts, offset) - 1

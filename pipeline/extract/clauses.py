@@ -39,6 +39,8 @@ MAX_ROLE_STATEMENT_CHARS = 240
 # Paragraphs whose clauses are remembered; a notice has a few hundred.
 CLAUSE_CACHE_SIZE = 4096
 COLLECTIVE_NOUNS = ("政府", "人民政府")  # what a bare 各县 waits for
+# How far a first-listed rule reaches either side of its 牵头 (排在第一位的部门为牵头部门).
+FIRST_LEADS_REACH = 16
 # Verbs that may follow a role word in a role sentence: 由市民政局负责组织实施。
 ROLE_SENTENCE_TAILS = ("组织实施", "具体实施", "实施", "落实", "推进")
 
@@ -353,9 +355,13 @@ def find_rules(text: str) -> list[FoundRule]:
     >>> rule.kind.value, [unit.name for unit in rule.units]
     ('standing_units', ['试点城市政府'])
     """
-    rules = [FoundRule(RuleKind.first_listed_leads, m.start(), m.end())
-             for m in _FIRST_LEADS_RE.finditer(text)]
-    for m in _STANDING_RE.finditer(text):
+    rules = []
+    for lead in re.finditer("牵头", text):  # a rule names the lead: look only around 牵头
+        window = max(lead.start() - FIRST_LEADS_REACH, 0)
+        for m in _FIRST_LEADS_RE.finditer(text, window, lead.end() + FIRST_LEADS_REACH):
+            if m.start() <= lead.start() < m.end() and (not rules or m.start() >= rules[-1].end):
+                rules.append(FoundRule(RuleKind.first_listed_leads, m.start(), m.end()))
+    for m in _STANDING_RE.finditer(text) if "列出" in text else ():
         units = _shifted(parse_units(m["units"]), m.start("units"))
         if units:
             rules.append(FoundRule(RuleKind.standing_units, m.start(), m.end(), units))

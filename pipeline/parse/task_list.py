@@ -136,9 +136,11 @@ def drafts_to_tasks(drafts: list[TaskDraft], notice_id: str, lines: LineIndex) -
 def _draft_to_task(draft: TaskDraft, task_id: str, path: list[str], lines: LineIndex) -> Task:
     sources = {"title": draft.title_span}
     flags = list(draft.flags)
+    inherited = any(flag.code == "units_inherited" for flag in flags)
     for field, units in (("lead_units", draft.lead), ("responsible_units", draft.responsible)):
         if units:
             sources[field] = cover([unit.span for unit in units])
+        if units and not inherited:  # an inheriting item points at the clause it inherits
             sources.update({f"{field}/{index}": unit.span for index, unit in enumerate(units)})
         unknown = [unit.name for unit in units if not unit.known]
         if unknown:
