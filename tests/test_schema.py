@@ -44,3 +44,16 @@ def test_every_published_schema_is_kept_and_valid():
     assert SCHEMA_VERSION in versions and "1.0.0" in versions
     for path in published:
         Draft202012Validator.check_schema(json.loads(path.read_text(encoding="utf-8")))
+
+
+def test_validation_never_writes_a_default_into_the_record():
+    """A text notice's spans have no page or box: the written record leaves them out."""
+    from pipeline.assemble import extract_notice
+    from pipeline.model import SourceDocument
+    from pipeline.validate import record_to_json
+
+    text = "某县关于推进工作的通知\n一、重点任务\n(一)完善清单。(责任单位:县民政局)\n"
+    document = SourceDocument(path="t.txt", sha256="0" * 64, format="text", encoding="utf-8",
+                              text=text)
+    written = json.dumps(record_to_json(extract_notice(document)), ensure_ascii=False)
+    assert '"page"' not in written and '"bbox"' not in written and '"locator"' not in written
