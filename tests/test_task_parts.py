@@ -148,3 +148,17 @@ def test_a_notice_issuing_its_plan_as_an_attachment_takes_the_plan_tasks():
     found = tasks(text)
     assert brief(found) == [("1", 1, None, "完善服务清单"), ("2", 1, None, "开展能力评估")]
     assert found[1].responsible_units == ["县卫健局"]
+
+
+def test_rules_attached_in_articles_leave_the_body_tasks():
+    text = """某县人民政府办公室关于推进养老服务工作的通知
+一、重点任务
+(一)完善服务清单。(责任单位:县民政局)
+(二)开展能力评估。(责任单位:县卫健局)
+附件:养老服务补贴管理办法
+第一条 为了规范养老服务补贴管理,制定本办法。
+第二条 本办法适用于本县。
+第三条 县民政局负责补贴的审核。
+第四条 本办法自发布之日起施行。
+"""
+    assert brief(tasks(text)) == [("1", 1, None, "完善服务清单"), ("2", 1, None, "开展能力评估")]

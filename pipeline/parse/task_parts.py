@@ -40,6 +40,7 @@ _TITLE_NOTE = regex.compile(r"\([^()]*\)$")
 _DATED_ENTRY = regex.compile(r"^\p{Han}{1,8}:.*?\d{1,2}月\d{1,2}日")
 # An article of a regulation: 第一条, 第二十三条.
 _ARTICLE = regex.compile(r"^\s*第[一二三四五六七八九十百零〇]+条")
+_ATTACHMENT = regex.compile(r"^\s*附\s*件")
 # A body with at least this many articles is a regulation.
 MIN_ARTICLES = 3
 # A notice issuing a document: 关于印发《…》的通知, 关于转发…的通知.
@@ -102,8 +103,14 @@ def issues_rules(title: str | None) -> bool:
 
 
 def count_articles(paragraphs: list[str]) -> int:
-    """How many paragraphs open with an article number (第一条)."""
-    return sum(1 for text in paragraphs if _ARTICLE.match(text))
+    """How many paragraphs of the body open with an article number (第一条): rules
+    attached to a notice (附件: …管理办法) do not make its body a regulation."""
+    count = 0
+    for text in paragraphs:
+        if _ATTACHMENT.match(text):
+            break
+        count += bool(_ARTICLE.match(text))
+    return count
 
 
 def outline_to_task_roots(roots: list[OutlineNode], title: str | None,
