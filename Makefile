@@ -5,9 +5,10 @@
 #       make system-deps (the Debian packages: LibreOffice and CJK fonts).
 VENV := .venv
 PYTHON := $(VENV)/bin/python
-# LibreOffice reads .doc/.wps notices at run time and makes the PDF/.doc samples;
+# LibreOffice reads .doc/.wps notices and .xls/.et workbooks at run time and makes the
+# PDF/.doc samples;
 # the Noto CJK fonts render their Chinese; Chromium runs the review page's browser test.
-SYSTEM_PACKAGES := libreoffice-writer-nogui fonts-noto-cjk chromium
+SYSTEM_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk chromium
 
 .PHONY: outputs test bench schema samples system-deps screenshot
 
@@ -19,14 +20,16 @@ $(VENV)/.installed: pyproject.toml
 
 # Installs only what is missing, and only as root; otherwise says what to install.
 system-deps:
-	@if command -v soffice >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 \
-		&& fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then \
+	@missing=$$(for package in $(SYSTEM_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "install ok installed" \
+			|| echo $$package; done); \
+	if [ -z "$$missing" ]; then \
 		:; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		apt-get update && apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES); \
+		apt-get update && apt-get install -y --no-install-recommends $$missing; \
 	else \
-		echo "system-deps: LibreOffice, Chromium or the Noto CJK fonts are missing; as root run:"; \
-		echo "  apt-get update && apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES)"; \
+		echo "system-deps: missing $$missing; as root run:"; \
+		echo "  apt-get update && apt-get install -y --no-install-recommends $$missing"; \
 	fi
 
 outputs: $(VENV)/.installed system-deps

@@ -37,7 +37,7 @@ HTML_SNIFF_BYTES = 4096
 # The formats a file name's ending promises, to note a name that does not match the content.
 SUFFIX_FORMATS = {".txt": "text", ".text": "text", ".pdf": "pdf", ".docx": "docx",
                   ".doc": "doc", ".wps": "doc", ".html": "html", ".htm": "html",
-                  ".shtml": "html"}
+                  ".shtml": "html", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".et": "xls"}
 
 
 def sniff_format(data: bytes) -> str:
@@ -53,7 +53,7 @@ def sniff_format(data: bytes) -> str:
     if data.startswith(b"PK\x03\x04"):
         return _zip_format(data)
     if data.startswith(_OLE_MAGIC):
-        return "ole"
+        return "xls" if _ole_workbook(data) else "ole"
     if _HTML_START.match(data[:HTML_SNIFF_BYTES].lstrip(b"\xef\xbb\xbf")):
         return "html"
     if _HTTP_RESPONSE.match(data[:HTML_SNIFF_BYTES]):
@@ -64,9 +64,20 @@ def sniff_format(data: bytes) -> str:
 def _zip_format(data: bytes) -> str:
     try:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-    except zipfile.BadZipFile:  # truncated: the local headers still name Word's parts
-        return "docx" if b"word/" in data[:HTML_SNIFF_BYTES] else "zip"
-    return "docx" if "word/document.xml" in names else "zip"
+    except zipfile.BadZipFile:  # truncated: the local headers still name the parts
+        return "docx" if b"word/" in data else "xlsx" if b"xl/" in data else "zip"
+    if "word/document.xml" in names:
+        return "docx"
+    return "xlsx" if "xl/workbook.xml" in names else "zip"
+
+
+def _ole_workbook(data: bytes) -> bool:
+    from pipeline.ingest.word.doc import is_workbook  # olefile loads only for OLE files
+
+    try:
+        return is_workbook(data)
+    except ExtractionError:
+        return False  # unreadable: the Word reader names the damage
 
 
 def read_text(path: Path, data: bytes) -> SourceDocument:
@@ -86,6 +97,8 @@ READERS: dict[str, str] = {
     "docx": "pipeline.ingest.word.docx:read_docx",
     "ole": "pipeline.ingest.word.doc:read_ole",  # .doc and .wps, via LibreOffice
     "html": "pipeline.ingest.html.reader:read_html",
+    "xlsx": "pipeline.ingest.excel:read_xlsx",
+    "xls": "pipeline.ingest.excel:read_xls",  # .xls and .et, via LibreOffice
 }
 
 
