@@ -50,6 +50,13 @@ def units_fallback_flag(field: str, names: Sequence[str]) -> Flag:
                 reason=f"{quoted} matched no known unit form; the fallback rule kept it as printed")
 
 
+def seq_renumbered_flag(printed: int | None, number: int) -> Flag:
+    """A 序号 that starts again in each category, numbered on through the catalogue."""
+    return Flag(code="seq_inferred", field="seq",
+                reason=f"the printed 序号 ({printed}) starts again in each category; "
+                       f"numbered {number} through the catalogue")
+
+
 def units_inherited_flag() -> Flag:
     return Flag(code="units_inherited", field="responsible_units",
                 reason="the item names no units; those of its enclosing item apply")

@@ -222,6 +222,9 @@ class Block(BaseModel):
     text: str
     span: Span
     cells: list[Cell] = Field(default_factory=list)
+    grid: bool = Field(default=False, description="a row whose cells stand in their table's "
+                                                 "columns (a laid-out format's table); text "
+                                                 "layouts lose empty and merged cells")
 
 
 class SourceDocument(BaseModel):

@@ -122,6 +122,17 @@ def _header_lookup() -> tuple[dict[str, str], list[tuple[str, str]]]:
     return exact, endings
 
 
+def catalogue_fields(fields: list[str | None]) -> list[str | None]:
+    """A catalogue's 责任单位 is its lead department: its only units column.
+
+    >>> catalogue_fields(["name", "content", "responsible_units"])
+    ['name', 'content', 'lead_units']
+    """
+    if "lead_units" in fields:
+        return fields
+    return ["lead_units" if field == "responsible_units" else field for field in fields]
+
+
 def table_kind(fields: list[str | None]) -> TableKind:
     present = set(fields)
     if {"target_group", "service_type"} & present and "name" in present:
@@ -143,6 +154,8 @@ def blocks_to_tables(blocks: list[Block]) -> list[Table]:
         fields = column_fields(block.cells)
         if fields:
             kind = table_kind(fields)
+            if kind is TableKind.catalogue:
+                fields = catalogue_fields(fields)
             page = TablePage(header=block, fields=fields)
             if tables and tables[-1].kind is kind and kind is not TableKind.other:
                 tables[-1].pages.append(page)

@@ -15,11 +15,13 @@ fixed zip timestamps, and the PDFs' conversion stamps rewritten.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from samples_catalogues import catalogue_layouts, layout_gold, layout_to_xlsx, notice_layout
 from samples_docx import layout_to_docx
 from samples_html import layout_to_html
 from samples_layout import NoticeLayout, notice_to_layout
@@ -38,6 +40,7 @@ AS_HTML = {"000_1d3b4e9bec569f5b": "utf-8", "004_96d89b5e45fd7fea": "gbk"}
 # `soffice --convert-to pdf page.html` (LibreOffice opens a page as Writer/Web).
 REAL_FORMATS = {"docx": "docx:MS Word 2007 XML", "pdf": "pdf", "txt": "txt:Text (encoded):UTF8"}
 REAL_STAMP_DATE = "20261201"
+LAYOUT_STAMP_DATE = "20240101"
 
 
 def make_samples(samples: Path = SAMPLES) -> list[Path]:
@@ -53,6 +56,27 @@ def make_samples(samples: Path = SAMPLES) -> list[Path]:
     written += [_write(samples / "html" / f"{stem}.html", layout_to_html(layouts[stem], encoding))
                 for stem, encoding in sorted(AS_HTML.items())]
     written += real_conversions(samples / "real")
+    written += catalogue_variants(samples / "layouts", ROOT / "tests" / "gold" / "layouts")
+    return written
+
+
+def catalogue_variants(folder: Path, gold: Path) -> list[Path]:
+    """Six catalogue layouts as DOCX, HTML, XLSX and PDF, with their golden expectations."""
+    written = []
+    layouts = catalogue_layouts()
+    for layout in layouts:
+        notice = notice_layout(layout)
+        written.append(_write(folder / "docx" / f"{layout.stem}.docx", layout_to_docx(notice)))
+        written.append(_write(folder / "html" / f"{layout.stem}.html",
+                              layout_to_html(notice, "utf-8")))
+        written.append(_write(folder / "xlsx" / f"{layout.stem}.xlsx", layout_to_xlsx(layout)))
+        expected = json.dumps(layout_gold(layout), ensure_ascii=False, indent=1) + "\n"
+        written.append(_write(gold / f"{layout.stem}.json", expected.encode("utf-8")))
+    with tempfile.TemporaryDirectory(prefix="make-samples-") as scratch:
+        docx = [folder / "docx" / f"{layout.stem}.docx" for layout in layouts]
+        for path in convert(docx, "pdf", Path(scratch)):
+            fix_pdf_stamps(path, LAYOUT_STAMP_DATE)
+            written.append(_write(folder / "pdf" / path.name, path.read_bytes()))
     return written
 
 

@@ -213,7 +213,11 @@ def grid_to_table(document: Document, grid: Grid) -> WordTable:
     for row in table.rows:
         for cell, width in zip(row.cells, grid.widths_cm):
             cell.width = Cm(width)
-    _repeat_as_header(table.rows[0])
+    for row, cells in zip(table.rows, positions):  # every header row repeats on each page
+        if row is table.rows[0] or all(cell.field == "header" for cell in cells):
+            _repeat_as_header(row)
+        else:
+            break
     merges = []
     for (row_index, column_index), cell in place_cells(positions):
         word_cell = table.cell(row_index, column_index)

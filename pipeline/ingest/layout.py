@@ -73,6 +73,37 @@ def is_layout_grid(rows: list[list[CellContent]]) -> bool:
     return any(cell.holds_page or cell.han > MAX_DATA_CELL_HAN for row in rows for cell in row)
 
 
+def captions_to_paragraphs(rows: list[SourceRow]) -> list[Item]:
+    """A table's rows, its first and last rows that are one value across the table
+    (a title printed in the table's first row, a notes row at its end) as paragraphs.
+    Such rows between others (a category: 一、物质帮助类) stay rows.
+
+    >>> one = SourceRow(cells=[SourceCell(text="某市基本养老服务清单")])
+    >>> two = SourceRow(cells=[SourceCell(text="服务对象"), SourceCell(text="服务项目")])
+    >>> [type(item).__name__ for item in captions_to_paragraphs([one, two, one])]
+    ['Paragraph', 'SourceRow', 'Paragraph']
+    """
+    values = [_one_value(row) for row in rows]
+    first = next((index for index, value in enumerate(values) if value is None), len(rows))
+    last = max((index for index, value in enumerate(values) if value is None), default=-1)
+    items: list[Item] = []
+    for index, (row, value) in enumerate(zip(rows, values)):
+        if value is not None and (index < first or index > last):
+            items.append(Paragraph(text=value.text, where=value.where))
+        else:
+            items.append(row)
+    return items
+
+
+def _one_value(row: SourceRow) -> SourceCell | None:
+    """The row's only value (a cell across the table and its merged copies), else None."""
+    filled = [cell for cell in row.cells if cell.text.strip()]
+    if filled and all(cell.inherited for cell in filled[1:]) and \
+            len({cell.text for cell in filled}) == 1:
+        return filled[0]
+    return None
+
+
 def han_count(text: str) -> int:
     return len(_HAN.findall(text))
 
@@ -117,7 +148,8 @@ def _row_block(row: SourceRow, number: int, offset: int) -> tuple[str, Block]:
         position += len(text) + 1
     line = "\t".join(texts)
     span = _span(number, offset, offset + len(line), row.where)
-    return line, Block(kind=BlockKind.table_row, text=fold_width(line), span=span, cells=cells)
+    return line, Block(kind=BlockKind.table_row, text=fold_width(line), span=span, cells=cells,
+                       grid=True)
 
 
 def _one_line(text: str) -> str:

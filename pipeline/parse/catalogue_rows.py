@@ -1,10 +1,15 @@
 """Table rows to catalogue rows: put each cell back in its column.
 
+A laid-out format's table (Word, HTML, a workbook, a PDF) keeps its grid:
+each cell stands in its header's column whatever the columns' order, and a
+merged cell's copies are marked, so a row is read by position
+(`grid_row_to_catalogue_row`) and a merged 服务对象 is read, not guessed.
+
 Text renderings of the 基本养老服务清单 lose the grid: the merged 服务对象 cell
 prints on one row only, the 序号 sits in its own cell or before the name,
-empty cells vanish so later columns slide left. Rows are therefore aligned
-by anchors (the 序号, the service-type words, the unit list at the end)
-rather than by the header's positions.
+empty cells vanish so later columns slide left. Those rows are aligned by
+anchors (the 序号, the service-type words, the unit list at the end) rather
+than by the header's positions (`row_to_catalogue_row`).
 """
 from __future__ import annotations
 
@@ -22,6 +27,8 @@ MAX_SEQ_CELL = 2
 LOCAL_ADDITION_MARKS = ("*", "※", "★")
 # A cell holding more than this many characters is prose, never a unit list.
 MAX_UNIT_CELL_CHARS = 80
+# A category row (一、物质帮助类) is short; a longer single value is a note.
+MAX_CATEGORY_CHARS = 20
 
 _SEQ_ALONE = regex.compile(r"^(?P<star>\*?)\s*(?P<seq>\d{1,3})\s*(?P<star2>\*?)$")
 _SEQ_AND_NAME = regex.compile(
@@ -54,6 +61,8 @@ class CatalogueRow(BaseModel):
     standard: Cell | None = None
     funding: Cell | None = None
     lead: Cell | None = None
+    merged_label: bool = False  # the 服务对象 is a merged cell's copy, as the reader saw it
+    category_type: str | None = None  # the service type its category row (一、物质帮助类) gives
     flags: list[Flag] = Field(default_factory=list)
 
 
@@ -93,6 +102,87 @@ def row_to_catalogue_row(block: Block, fields: list[str | None],
     return row
 
 
+# --- a laid-out table's row, by position ---------------------------------------------
+
+
+def grid_row_to_catalogue_row(block: Block, fields: list[str | None],
+                              header: Block | None = None) -> CatalogueRow | None:
+    """A row whose cells stand in the header's columns; None when it holds no service item.
+
+    A header cell spanning several columns names them all: its columns' values are
+    joined (市级 | 县级 under 服务标准), and a 序号 printed under the 服务项目 header
+    (one header cell over the number and the name) is the row's 序号.
+    """
+    columns: dict[str, list[Cell]] = {}
+    for index, field in enumerate(fields):
+        if field and index < len(block.cells):
+            columns.setdefault(field, []).append(block.cells[index])
+    seq, star, name = _grid_seq_and_name(columns)
+    if name is None:
+        return None
+    label = _first(columns.get("target_group"))
+    row = CatalogueRow(block=block, seq=seq, name=name,
+                       local_addition=star or name.text.startswith(LOCAL_ADDITION_MARKS),
+                       label=label if label is not None and not label.inherited else None,
+                       merged_label=label is not None and label.inherited)
+    for field, attribute in PROMISED_COLUMNS.items():
+        cell = _joined(columns.get(field))  # a value merged over rows applies to each of them
+        if cell is not None:
+            setattr(row, attribute, cell)
+    _flag_empty_columns(row, fields, header)
+    return row
+
+
+def _grid_seq_and_name(columns: dict[str, list[Cell]]) -> tuple[int | None, bool, Cell | None]:
+    seq, star = None, False
+    for cell in columns.get("seq", []):
+        if match := _SEQ_ALONE.match(cell.text):
+            seq, star = int(match.group("seq")), bool(match.group("star") or match.group("star2"))
+            break
+    name = None
+    for cell in columns.get("name", []):
+        bare = _SEQ_ALONE.match(cell.text)
+        if bare and seq is None:  # the 序号 under the 服务项目 header
+            seq, star = int(bare.group("seq")), bool(bare.group("star") or bare.group("star2"))
+        elif cell.text and not bare:
+            name = cell
+            break
+    if name is not None and seq is None and (match := _SEQ_AND_NAME.match(name.text)):
+        name = Cell(text=match.group("name").strip(),  # 3 职工基本医疗保险
+                    span=_sub_span(name.span, match.start("name")))
+        seq, star = int(match.group("seq")), bool(match.group("star"))
+    return seq, star, name
+
+
+def _first(cells: list[Cell] | None) -> Cell | None:
+    return next((cell for cell in cells or [] if cell.text), None)
+
+
+def _joined(cells: list[Cell] | None) -> Cell | None:
+    """The distinct values of a field's columns as one cell (one column: that cell)."""
+    filled = [cell for cell in cells or [] if cell.text]
+    distinct = [cell for index, cell in enumerate(filled)
+                if all(cell.text != other.text for other in filled[:index])]
+    if len(distinct) <= 1:
+        return distinct[0] if distinct else None
+    return Cell(text=" ".join(cell.text for cell in distinct), span=cover_spans(distinct),
+                inherited=all(cell.inherited for cell in distinct))
+
+
+def category_of(block: Block) -> str | None:
+    """The category a row spanning the table names (一、物质帮助类, (二)照护服务), or None
+    when the row is no category row. Its service type, if it names one, is returned;
+    a category naming none gives ''."""
+    values = {cell.text.strip() for cell in block.cells if cell.text.strip()}
+    if len(values) != 1 or (len(block.cells) > 1 and not all(
+            cell.inherited for cell in block.cells[1:] if cell.text.strip())):
+        return None
+    text = squash(values.pop())
+    if _SEQ_ALONE.match(text) or len(text) > MAX_CATEGORY_CHARS:
+        return None
+    return next((kind for kind in service_types() if kind in text), "")
+
+
 def _group_follows_seq(fields: list[str | None]) -> bool:
     """The header puts a 序号 column before the 服务对象 column."""
     return "seq" in fields and "target_group" in fields \
@@ -121,6 +211,12 @@ def _find_seq_and_name(cells: list[Cell]) -> tuple[int | None, int | None, bool,
             name = Cell(text=match.group("name").strip(), span=_sub_span(cell.span, offset))
             return index, int(match.group("seq")), bool(match.group("star")), name
     return None, None, False, None
+
+
+def cover_spans(cells: list[Cell]) -> Span:
+    return Span(line=cells[0].span.line, end_line=cells[-1].span.end_line,
+                start=cells[0].span.start, end=cells[-1].span.end, locator=cells[0].span.locator,
+                page=cells[0].span.page)
 
 
 def _sub_span(span: Span, offset: int) -> Span:

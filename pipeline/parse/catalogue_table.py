@@ -7,26 +7,51 @@ from pipeline.extract.units import FALLBACK, tile_units
 from pipeline.flags import age_mismatch_flags, amount_flags, units_fallback_flag
 from pipeline.model import CatalogueItem, Cell, Quantity, Span, Table
 from pipeline.normalise import squash
-from pipeline.parse.catalogue_rows import (LOCAL_ADDITION_MARKS, CatalogueRow,
-                                          row_to_catalogue_row)
+from pipeline.flags import seq_renumbered_flag
+from pipeline.parse.catalogue_rows import (LOCAL_ADDITION_MARKS, CatalogueRow, category_of,
+                                          grid_row_to_catalogue_row, row_to_catalogue_row)
 from pipeline.parse.target_groups import resolve_target_groups
 from pipeline.spans import LineIndex
 
 
 def table_to_rows(table: Table) -> list[CatalogueRow]:
-    """Every row of every page that holds a service item, with its 序号 filled in."""
+    """Every row of every page that holds a service item, with its 序号 filled in.
+
+    A laid-out table's rows are read by position, a text layout's by anchors; a
+    category row spanning the table (一、物质帮助类) gives the rows below it its
+    service type; a 序号 that starts again in each category is numbered on
+    through the catalogue.
+    """
     rows: list[CatalogueRow] = []
+    category: str | None = None
     for page in table.pages:
         for block in page.rows:
-            row = row_to_catalogue_row(block, page.fields, page.header)
+            if block.grid and (named := category_of(block)) is not None:
+                category = named or None
+                continue
+            read = grid_row_to_catalogue_row if block.grid else row_to_catalogue_row
+            row = read(block, page.fields, page.header)
             if row is not None:
+                row.category_type = category
                 rows.append(row)
+    _number_rows(rows)
+    return rows
+
+
+def _number_rows(rows: list[CatalogueRow]) -> None:
+    """Fill in missing 序号 from the sequence; renumber when the printed ones start again."""
+    printed = [row.seq for row in rows if row.seq is not None]
+    if any(later <= earlier for earlier, later in zip(printed, printed[1:])):
+        for number, row in enumerate(rows, start=1):
+            if row.seq != number:
+                row.flags.append(seq_renumbered_flag(row.seq, number))
+            row.seq = number
+        return
     previous = 0
     for row in rows:
         if row.seq is None:
             row.seq = previous + 1
         previous = row.seq
-    return rows
 
 
 def rows_to_items(rows: list[CatalogueRow], notice_id: str, lines: LineIndex) -> list[CatalogueItem]:
@@ -73,7 +98,8 @@ def _row_to_item(row: CatalogueRow, group: str | None, group_cell: Cell | None,
         target_group=group, min_age=min_age(group) if group else None,
         eligibility=parse_eligibility(group) if group else None,
         name=squash(row.name.text).lstrip("".join(LOCAL_ADDITION_MARKS)),
-        content=values["content"], service_type=squash(values["service_type"] or "") or None,
+        content=values["content"],
+        service_type=squash(values["service_type"] or "") or row.category_type,
         standard=values["standard"], funding=values["funding"],
         lead_units=lead_units, amounts=_amounts(row, lines), sources=sources,
     )

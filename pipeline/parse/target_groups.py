@@ -4,6 +4,9 @@ A merged cell's label lands on one row of its span, sometimes split over
 several rows, sometimes printed again at the top of a page, sometimes one row
 off. The rules, for the family of layouts:
 
+- a laid-out table's label is read as its cell holds it, and a merged cell's
+  copies below it are the same label, read (no flag); the rules below are for
+  text layouts, which lose the merge:
 - label fragments that do not end a noun phrase (``60 周岁及以上`` … ``老年人``)
   are joined; a bare ``老年人`` continues the label above it;
 - a label cell that also holds item names (a layout that ran cells together)
@@ -57,7 +60,7 @@ def resolve_target_groups(rows: list[CatalogueRow]) -> list[tuple[str | None, Ce
         label = labels[index]
         if label is not None and index > positions[0]:
             previous = groups[-1][0]
-            if previous and _fits_better(row, previous, label[0]):
+            if previous and not row.block.grid and _fits_better(row, previous, label[0]):
                 row.flags.append(_flag("target_group_reassigned",
                                        f"the label “{label[0]}” printed on this row belongs "
                                        f"to the rows below; the row's text fits “{previous}”"))
@@ -65,6 +68,8 @@ def resolve_target_groups(rows: list[CatalogueRow]) -> list[tuple[str | None, Ce
                 current = label
                 continue
             current = label
+        elif label is None and row.merged_label:  # a merged 服务对象 the reader saw: as read
+            pass
         elif label is None:
             following = next((labels[p] for p in positions if p > index), None)
             if index < positions[0]:
@@ -92,7 +97,8 @@ def _row_labels(rows: list[CatalogueRow]) -> list[tuple[str, Cell] | None]:
         labels.append(_clean_label(row, names) if row.label else None)
     last = None
     for index, label in enumerate(labels):
-        if label is None:
+        if label is None or rows[index].block.grid:  # a laid-out cell is whole as read
+            last = index if label is not None else last
             continue
         text, cell = label
         if last is not None and _BARE_HEAD.match(text):

@@ -16,7 +16,7 @@ from lxml.html import HtmlElement
 from pipeline.ingest.html.text import han_count
 from pipeline.ingest.html.tree import element_text, row_cells, step, table_rows, tag_of
 from pipeline.ingest.layout import (CellContent, Item, Paragraph, SourceCell, SourceRow, Where,
-                                    is_layout_grid)
+                                    captions_to_paragraphs, is_layout_grid)
 
 # Elements that data cells never hold: a cell with one lays out a page.
 PAGE_TAGS = frozenset({"table", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "form", "iframe"})
@@ -121,4 +121,4 @@ def table_to_items(table: HtmlElement, locator: str) -> list[Item]:
     if caption is not None:
         items.append(Paragraph(text=element_text(caption), where=Where(locator=f"{locator}/caption[1]")))
     grid = specs_to_grid(table_to_specs(table, locator))
-    return items + grid_to_items(grid, locator)
+    return items + captions_to_paragraphs(grid_to_items(grid, locator))

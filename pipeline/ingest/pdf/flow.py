@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from pipeline.ingest.layout import Item, Paragraph, Where
+from pipeline.ingest.layout import Item, Paragraph, Where, captions_to_paragraphs
 from pipeline.ingest.pdf.grids import BBOX_DECIMALS, Grid, continues, grid_to_rows, join_continued
 from pipeline.ingest.pdf.lines import BBox, TextLine, bbox_union, join_texts
 from pipeline.ingest.pdf.settings import PdfSettings
@@ -76,7 +76,7 @@ def pages_to_items(pages: list[PageContent], settings: PdfSettings) -> list[Item
             items.append(draft.paragraph())
         draft = _Draft(block) if isinstance(block, TextLine) else None
         if isinstance(block, Grid):
-            items += grid_to_rows(block)
+            items += captions_to_paragraphs(grid_to_rows(block))
     return items + ([draft.paragraph()] if draft else [])
 
 

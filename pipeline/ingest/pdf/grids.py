@@ -176,12 +176,22 @@ def continues(previous: Grid, grid: Grid, settings: PdfSettings) -> bool:
 def join_continued(previous: Grid, grid: Grid, settings: PdfSettings) -> None:
     """Append `grid` (the next page's part) to `previous`, mending what the break did."""
     rows = _drop_repeated_header(previous, grid.rows, settings)
-    if rows and _continues_row(previous.rows[0], rows[0]):
+    if rows and _continues_row(_header_row(previous, settings), rows[0]):
         _append_cells(previous.rows[-1], rows[0])
         rows = rows[1:]
     if rows:
         _carry_merges(previous.rows[-1], rows)
     previous.rows.extend(rows)
+
+
+def _header_row(grid: Grid, settings: PdfSettings) -> GridRow:
+    """The row naming the columns: the first of the leading rows with a 序号 or 服务项目
+    header (a title printed in the table's first row comes before it), else the first."""
+    for row in grid.rows[:settings.max_header_rows]:
+        texts = set(_texts(row))
+        if texts & (_header_words("seq") | _header_words("name")):
+            return row
+    return grid.rows[0]
 
 
 def _texts(row: GridRow) -> list[str]:

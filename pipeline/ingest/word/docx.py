@@ -31,7 +31,7 @@ from pipeline.ingest.word.numbering import ListCounter, numbering_definitions
 from pipeline.ingest.word.tables import table_to_grid
 from pipeline.ingest.word.ooxml import W_P, W_TBL, iter_blocks, paragraph_text
 from pipeline.ingest.layout import (CellContent, Item, Paragraph, SourceCell, SourceRow, Where,
-                                    han_count, is_layout_grid, lay_out)
+                                    captions_to_paragraphs, han_count, is_layout_grid, lay_out)
 from pipeline.markers import parse_marker
 from pipeline.model import NoticeWarning, SourceDocument
 from pipeline.normalise import fold_width
@@ -121,29 +121,28 @@ def split_before_headings(text: str) -> list[str]:
 
 
 def table_to_items(tbl: etree._Element, locator: str, walk: _Walk) -> list[Item]:
-    """One row per table row, one cell per grid column; a nested table's rows follow its row.
+    """One row per table row, one cell per grid column; a title or notes row across the
+    table's top or end is a paragraph.
 
     A table that lays out a page (a web page saved as Word wraps its article in
-    one) is read cell by cell as paragraphs instead.
+    one, and a table inside a cell makes one) is read cell by cell as paragraphs.
     """
     grid = table_to_grid(tbl)
     if is_layout_grid([[_content(slot.origin) for slot in slots if not slot.covered]
                        for slots in grid]):
         return _layout_cells_to_items(grid, locator, walk)
-    items: list[Item] = []
+    rows: list[SourceRow] = []
     texts: dict[etree._Element | None, str] = {None: ""}
     for row_number, slots in enumerate(grid, start=1):
-        cells, nested = [], []
+        cells = []
         for slot in slots:
             cell_locator = f"{locator}/tr[{slot.row}]/tc[{slot.column}]"
             if slot.origin not in texts:
-                texts[slot.origin], inner = cell_to_text(slot.origin, cell_locator, walk)
-                nested += inner
+                texts[slot.origin] = cell_to_text(slot.origin, cell_locator, walk)
             cells.append(SourceCell(text=texts[slot.origin], inherited=slot.covered,
                                     where=Where(locator=cell_locator)))
-        items.append(SourceRow(cells=cells, where=Where(locator=f"{locator}/tr[{row_number}]")))
-        items += nested
-    return items
+        rows.append(SourceRow(cells=cells, where=Where(locator=f"{locator}/tr[{row_number}]")))
+    return captions_to_paragraphs(rows)
 
 
 def _content(tc: etree._Element | None) -> CellContent:
@@ -163,12 +162,11 @@ def _layout_cells_to_items(grid, locator: str, walk: _Walk) -> list[Item]:
     return items
 
 
-def cell_to_text(tc: etree._Element, locator: str, walk: _Walk) -> tuple[str, list[Item]]:
-    """A cell's paragraphs joined with a space, and the rows of tables nested in it."""
+def cell_to_text(tc: etree._Element, locator: str, walk: _Walk) -> str:
+    """A data cell's paragraphs joined with a space (a data cell holds no table)."""
     items = container_to_items(tc, f"{locator}/", walk)
     texts = [item.text.strip() for item in items if isinstance(item, Paragraph)]
-    rows = [item for item in items if isinstance(item, SourceRow)]
-    return " ".join(text for text in texts if text), rows
+    return " ".join(text for text in texts if text)
 
 
 def notes_to_items(document: Document, walk: _Walk) -> list[Item]:
