@@ -16,7 +16,7 @@ from pipeline.parse.duty_table import duty_table_to_drafts
 from pipeline.parse.task_list import drafts_to_tasks, names_units, node_to_draft
 from pipeline.parse.task_parts import count_articles, outline_to_task_roots
 from pipeline.roles import assign_roles
-from pipeline.segment import blocks_to_tables, text_to_blocks
+from pipeline.segment import blocks_to_tables, category_lines_to_rows, text_to_blocks
 from pipeline.spans import LineIndex
 
 # How many hex digits of the source's SHA-256 name a notice.
@@ -33,7 +33,8 @@ def extract_notice(document: SourceDocument, trace: dict[str, Any] | None = None
     kept in it, so a wrong record can be traced to the stage that made it.
     """
     notice_id = document.sha256[:NOTICE_ID_DIGITS]
-    blocks = document.blocks if document.blocks is not None else text_to_blocks(document.text)
+    blocks = category_lines_to_rows(document.blocks if document.blocks is not None
+                                    else text_to_blocks(document.text))
     lines = LineIndex(document.text, document.blocks)
     tables = blocks_to_tables(blocks)
     outline = blocks_to_outline(blocks)

@@ -50,6 +50,11 @@ def units_fallback_flag(field: str, names: Sequence[str]) -> Flag:
                 reason=f"{quoted} matched no known unit form; the fallback rule kept it as printed")
 
 
+def seq_inferred_flag() -> Flag:
+    return Flag(code="seq_inferred", field="seq",
+                reason="the row printed no 序号; it was taken from the sequence")
+
+
 def seq_renumbered_flag(printed: int | None, number: int) -> Flag:
     """A 序号 that starts again in each category, numbered on through the catalogue."""
     return Flag(code="seq_inferred", field="seq",

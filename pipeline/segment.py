@@ -13,6 +13,7 @@ import regex
 
 from pipeline.model import Block, BlockKind, Cell, Span, Table, TableKind, TablePage
 from pipeline.normalise import fold_width, squash
+from pipeline.parse.catalogue_rows import category_of
 from pipeline.vocab import json_data
 
 # Rows aligned with spaces need at least this many cells to count as a table row.
@@ -40,26 +41,31 @@ def text_to_blocks(text: str) -> list[Block]:
     """One block per non-blank line; lines shaped like table rows carry their cells."""
     blocks: list[Block] = []
     offset = 0
-    in_aligned_table = False
+    previous: Block | None = None
     for number, folded in enumerate(fold_width(text).split("\n"), start=1):
         if folded.strip() and not _RULE_LINE.match(folded):
             span = Span(line=number, end_line=number, start=offset, end=offset + len(folded))
-            block, in_aligned_table = _line_to_block(folded, span, in_aligned_table)
-            blocks.append(block)
+            previous = _line_to_block(folded, span, previous)
+            blocks.append(previous)
         offset += len(folded) + 1
     return blocks
 
 
-def _line_to_block(line: str, span: Span, in_aligned_table: bool) -> tuple[Block, bool]:
-    """Classify one line; returns the block and whether a space-aligned table goes on."""
-    if line.count("|") >= 2 or "\t" in line:
-        separator = "|" if line.count("|") >= 2 else "\t"
+def _line_to_block(line: str, span: Span, previous: Block | None) -> Block:
+    """Classify one line, knowing the block before it (a table goes on)."""
+    in_table = previous is not None and previous.kind is BlockKind.table_row
+    # Two cells need one "|", which prose may hold too: only under a "|" row, both filled.
+    two_cells = in_table and previous.text.count("|") >= 2 and line.count("|") == 1 \
+        and all(part.strip() for part in line.split("|"))
+    if line.count("|") >= 2 or two_cells or "\t" in line:
+        separator = "|" if "|" in line and "\t" not in line else "\t"
         cells = _split_cells(line, span, separator)
-        return Block(kind=BlockKind.table_row, text=line, span=span, cells=cells), False
+        return Block(kind=BlockKind.table_row, text=line, span=span, cells=cells)
     cells = _split_aligned(line, span) if "  " in line.strip() else []
+    in_aligned_table = in_table and "|" not in previous.text and "\t" not in previous.text
     if len(cells) >= MIN_ALIGNED_CELLS and (in_aligned_table or column_fields(cells)):
-        return Block(kind=BlockKind.table_row, text=line, span=span, cells=cells), True
-    return Block(kind=BlockKind.paragraph, text=line, span=span), False
+        return Block(kind=BlockKind.table_row, text=line, span=span, cells=cells)
+    return Block(kind=BlockKind.paragraph, text=line, span=span)
 
 
 def _split_cells(line: str, span: Span, separator: str) -> list[Cell]:
@@ -152,7 +158,10 @@ def blocks_to_tables(blocks: list[Block]) -> list[Table]:
             open_table = open_table and len(squash(block.text)) <= MAX_FURNITURE_CHARS
             continue
         fields = column_fields(block.cells)
-        if fields:
+        if fields and open_table and (page := _with_sub_header(tables[-1].pages[-1], block, fields)):
+            tables[-1].pages[-1] = page
+            tables[-1].kind = table_kind(page.fields)
+        elif fields:
             kind = table_kind(fields)
             if kind is TableKind.catalogue:
                 fields = catalogue_fields(fields)
@@ -165,3 +174,53 @@ def blocks_to_tables(blocks: list[Block]) -> list[Table]:
         elif open_table:
             tables[-1].pages[-1].rows.append(block)
     return tables
+
+
+def _with_sub_header(page: TablePage, block: Block, fields: list[str | None]) -> TablePage | None:
+    """A text rendering's second header row (支出责任 | 牵头部门 under 责任分工): its
+    columns take the place of the first row's one header cell that names no field.
+    None when the row is a header of its own."""
+    unnamed = [index for index, (field, cell) in enumerate(zip(page.fields, page.header.cells))
+               if field is None and cell.text]
+    if page.rows or block.grid or len(unnamed) != 1:
+        return None
+    at = unnamed[0]
+    first = page.header
+    header = Block(kind=BlockKind.table_row, text=f"{first.text}\n{block.text}",
+                   span=first.span.model_copy(update={"end_line": block.span.end_line,
+                                                      "end": block.span.end}),
+                   cells=[*first.cells[:at], *block.cells, *first.cells[at + 1:]])
+    merged = [*page.fields[:at], *fields, *page.fields[at + 1:]]
+    if table_kind(merged) is TableKind.catalogue:
+        merged = catalogue_fields(merged)
+    return TablePage(header=header, fields=merged)
+
+
+def category_lines_to_rows(blocks: list[Block]) -> list[Block]:
+    """A category line printed between a catalogue's rows (一、物质帮助类) is a row of
+    the table, not a heading of the notice: it becomes a one-cell row, so the
+    outline leaves it to the catalogue, which reads the service type it names."""
+    result: list[Block] = []
+    in_catalogue = False
+    for index, block in enumerate(blocks):
+        if block.kind is BlockKind.table_row:
+            if fields := column_fields(block.cells):
+                in_catalogue = table_kind(fields) is TableKind.catalogue or (
+                    in_catalogue and table_kind(fields) is TableKind.other)
+        elif in_catalogue:
+            row = Block(kind=BlockKind.table_row, text=block.text, span=block.span,
+                        cells=[Cell(text=block.text.strip(), span=block.span)])
+            if category_of(row) is not None and _catalogue_goes_on(blocks[index + 1:]):
+                block = row
+            else:
+                in_catalogue = len(squash(block.text)) <= MAX_FURNITURE_CHARS
+        result.append(block)
+    return result
+
+
+def _catalogue_goes_on(following: list[Block]) -> bool:
+    """The next block is a row of the catalogue (or its header printed again)."""
+    if not following or following[0].kind is not BlockKind.table_row:
+        return False
+    fields = column_fields(following[0].cells)
+    return not fields or table_kind(fields) is TableKind.catalogue

@@ -21,7 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from samples_catalogues import catalogue_layouts, layout_gold, layout_to_xlsx, notice_layout
+from samples_catalogues import (catalogue_layouts, layout_gold, layout_to_text, layout_to_xlsx,
+                                notice_layout)
 from samples_docx import layout_to_docx
 from samples_html import layout_to_html
 from samples_layout import NoticeLayout, notice_to_layout
@@ -61,7 +62,7 @@ def make_samples(samples: Path = SAMPLES) -> list[Path]:
 
 
 def catalogue_variants(folder: Path, gold: Path) -> list[Path]:
-    """Six catalogue layouts as DOCX, HTML, XLSX and PDF, with their golden expectations."""
+    """Six catalogue layouts as DOCX, HTML, XLSX, PDF and text, with their golden expectations."""
     written = []
     layouts = catalogue_layouts()
     for layout in layouts:
@@ -70,6 +71,8 @@ def catalogue_variants(folder: Path, gold: Path) -> list[Path]:
         written.append(_write(folder / "html" / f"{layout.stem}.html",
                               layout_to_html(notice, "utf-8")))
         written.append(_write(folder / "xlsx" / f"{layout.stem}.xlsx", layout_to_xlsx(layout)))
+        written.append(_write(folder / "txt" / f"{layout.stem}.txt",
+                              layout_to_text(layout).encode("utf-8")))
         expected = json.dumps(layout_gold(layout), ensure_ascii=False, indent=1) + "\n"
         written.append(_write(gold / f"{layout.stem}.json", expected.encode("utf-8")))
     with tempfile.TemporaryDirectory(prefix="make-samples-") as scratch:

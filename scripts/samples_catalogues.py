@@ -24,6 +24,7 @@ from openpyxl.styles import Alignment, Font
 
 from pipeline.metadata import region_of
 from pipeline.model import TableKind
+from samples_docx import reproducible_zip
 from samples_grids import Grid, GridCell, place_cells
 from samples_layout import NoticeLayout, Para, Role
 
@@ -285,10 +286,27 @@ def layout_to_xlsx(layout: CatalogueLayout) -> bytes:
     sheet.cell(row, 1, NOTE)
     workbook.create_sheet(NOTES_SHEET).cell(1, 1, "本清单所列服务项目由各责任部门按职责组织实施。")
     workbook.properties.creator = "eldercare-notices scripts/make_samples.py"
-    workbook.properties.created = workbook.properties.modified = FIXED_TIME
+    workbook.properties.created = FIXED_TIME
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    return reproducible_zip(buffer.getvalue(), modified=FIXED_TIME)
+
+
+def layout_to_text(layout: CatalogueLayout) -> str:
+    """The layout as text copied from a web page: a row's cells joined by " | ", a cell
+    merged over rows or columns printed once (the rows below lose it), a row of one
+    cell (a category, the title) a line of its own."""
+    lines = [] if layout.grid.header[0].col_span > 1 else [layout.title]
+    for part, grid in enumerate(_tables(layout)):
+        if part:
+            lines.append("续表")
+        rows: dict[int, list[tuple[int, GridCell]]] = {}
+        for (row, column), cell in place_cells([grid.header, *grid.rows]):
+            rows.setdefault(row, []).append((column, cell))
+        for row in sorted(rows):
+            lines.append(" | ".join(" ".join(cell.lines) for _column, cell in sorted(rows[row])))
+    lines.append(NOTE)
+    return "\n".join(lines) + "\n"
 
 
 def _grid_to_sheet(sheet, grid: Grid, top: int) -> int:

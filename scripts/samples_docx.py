@@ -13,6 +13,7 @@ import io
 import zipfile
 from datetime import datetime, timezone
 
+import regex
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
@@ -56,7 +57,7 @@ def layout_to_docx(layout: NoticeLayout) -> bytes:
             _add_paragraph(document, item, lists)
     buffer = io.BytesIO()
     document.save(buffer)
-    return _reproducible_zip(buffer.getvalue())
+    return reproducible_zip(buffer.getvalue())
 
 
 # --- document set-up -----------------------------------------------------------------
@@ -213,8 +214,8 @@ def grid_to_table(document: Document, grid: Grid) -> WordTable:
     for row in table.rows:
         for cell, width in zip(row.cells, grid.widths_cm):
             cell.width = Cm(width)
-    for row, cells in zip(table.rows, positions):  # every header row repeats on each page
-        if row is table.rows[0] or all(cell.field == "header" for cell in cells):
+    for index, (row, cells) in enumerate(zip(table.rows, positions)):  # header rows repeat
+        if index == 0 or all(cell.field == "header" for cell in cells):
             _repeat_as_header(row)
         else:
             break
@@ -254,8 +255,9 @@ def _repeat_as_header(row) -> None:
     tr_pr.append(header)
 
 
-def _reproducible_zip(data: bytes) -> bytes:
-    """The same package with fixed entry timestamps (python-docx stamps the current time)."""
+def reproducible_zip(data: bytes, modified: datetime | None = None) -> bytes:
+    """The same OOXML package with fixed entry timestamps (python-docx stamps the
+    current time) and, given `modified`, that modified time (openpyxl stamps its own)."""
     source = zipfile.ZipFile(io.BytesIO(data))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
@@ -263,5 +265,9 @@ def _reproducible_zip(data: bytes) -> bytes:
             entry = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
+            content = source.read(info.filename)
+            if modified is not None and info.filename == "docProps/core.xml":
+                stamp = modified.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+                content = regex.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, content)
+            target.writestr(entry, content)
     return buffer.getvalue()

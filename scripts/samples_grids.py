@@ -17,11 +17,12 @@ from pipeline.extract.units import split_units
 from pipeline.markers import MarkerKind
 from pipeline.model import Block, Cell, Span, Table, TableKind
 from pipeline.normalise import squash
-from pipeline.parse.catalogue_rows import MAX_SEQ_CELL, CatalogueRow
+from pipeline.parse.catalogue_rows import CatalogueRow
 from pipeline.parse.catalogue_table import table_to_rows
 from pipeline.parse.duty_table import duty_table_to_drafts
 from pipeline.parse.task_list import TaskDraft
 from pipeline.parse.target_groups import resolve_target_groups
+from pipeline.roles import assign_roles
 
 # Pages, in cm: A4 portrait with the margins of GB/T 9704 (党政机关公文格式); an
 # attachment whose table has many columns goes on A4 landscape pages, as printed notices do.
@@ -105,7 +106,7 @@ def catalogue_to_grid(table: Table, text: str) -> Grid:
     page = table.pages[0]
     rows = table_to_rows(table)
     groups = [group for group, _cell in resolve_target_groups(rows)]
-    seq_apart = sum(_seq_cell(row) is not None for row in rows) > len(rows) / 2
+    seq_apart = sum(row.seq_cell is not None for row in rows) > len(rows) / 2
     columns = _catalogue_columns(page.header, page.fields, text, seq_apart)
     grid_fields = [name for column in columns for name in column.grid_columns]
     split_seq = "seq" in grid_fields
@@ -143,11 +144,6 @@ def _catalogue_columns(header: Block, fields: list[str | None], text: str,
     return columns
 
 
-def _seq_cell(row: CatalogueRow) -> Cell | None:
-    window = row.block.cells[:MAX_SEQ_CELL + 1]
-    return next((cell for cell in window if _SEQ_ALONE.match(cell.text)), None)
-
-
 def _run_length(groups: list[str | None], start: int) -> int:
     end = start + 1
     while end < len(groups) and groups[end] == groups[start]:
@@ -158,7 +154,7 @@ def _run_length(groups: list[str | None], start: int) -> int:
 def _catalogue_cell(row: CatalogueRow, name: str, text: str, split_seq: bool) -> tuple[str, ...]:
     """A cell's lines; the name keeps its printed 序号 unless the grid has a 序号 column."""
     if name == "seq":
-        cell = _seq_cell(row)
+        cell = row.seq_cell
         return (_raw(text, cell.span) if cell else f"{'*' if row.local_addition else ''}{row.seq}",)
     if name == "name":
         if split_seq:
@@ -197,7 +193,9 @@ def duties_to_grid(table: Table, text: str) -> Grid:
     grid_fields = [name for name, _title in columns]
     header = tuple(GridCell(lines=(title,), field=name) for name, title in columns)
     body = []
-    for draft in duty_table_to_drafts(table):
+    drafts = duty_table_to_drafts(table)
+    assign_roles(drafts, [])
+    for draft in drafts:
         if draft.kind != MarkerKind.cn_dun.value:
             body.append(_duty_item_row(draft, grid_fields))
             continue
@@ -212,8 +210,8 @@ def duties_to_grid(table: Table, text: str) -> Grid:
 def _duty_item_row(item: TaskDraft, grid_fields: list[str]) -> tuple[GridCell, ...]:
     values = {"name": (item.marker + item.text_pieces[0][0],),
               "content": tuple(piece for piece, _start in item.text_pieces[1:2]) or ("",),
-              "lead_units": tuple(item.lead) or ("",),
-              "responsible_units": tuple(item.responsible) or ("",)}
+              "lead_units": tuple(unit.name for unit in item.lead) or ("",),
+              "responsible_units": tuple(unit.name for unit in item.responsible) or ("",)}
     return tuple(GridCell(lines=values.get(name, ("",)), field=name) for name in grid_fields)
 
 

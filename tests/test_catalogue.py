@@ -1,14 +1,15 @@
 """Catalogue tables to items: merged cells, slid columns, marks and misplaced labels."""
-from pipeline.model import TableKind
-from pipeline.parse.catalogue_table import rows_to_items, table_to_rows
-from pipeline.segment import blocks_to_tables, text_to_blocks
-from pipeline.spans import LineIndex
+from pipeline.assemble import extract_notice
+from pipeline.model import SourceDocument
+
+
+def notice(text):
+    return extract_notice(SourceDocument(path="t.txt", sha256="0" * 64, format="text",
+                                         encoding="utf-8", text=text))
 
 
 def catalogue(text):
-    tables = [t for t in blocks_to_tables(text_to_blocks(text)) if t.kind is TableKind.catalogue]
-    rows = [row for table in tables for row in table_to_rows(table)]
-    return rows_to_items(rows, "n", LineIndex(text))
+    return notice(text).catalogue
 
 
 def codes(item):
@@ -117,3 +118,47 @@ def test_seq_column_before_the_target_group_column():
         (3, "特困老年人", "集中供养")]
     assert items[0].standard == "每人每月50元" and items[0].lead_units == ["区民政局"]
     assert [a.value for a in items[0].amounts] == [50]
+
+
+LATE_GROUP = """序号 | 服务项目 | 服务内容 | 服务类型 | 服务对象 | 服务标准 | 牵头部门
+1 | 高龄津贴 | 发放高龄津贴。 | 物质帮助 | 80周岁及以上老年人 | 每人每月100元。 | 县民政局
+2 | 百岁补贴 | 为百岁老人发放补贴。 | 物质帮助 | 每人每月500元。 | 县民政局
+"""
+
+
+def test_a_merged_cell_that_vanished_mid_row_leaves_the_others_in_their_columns():
+    """A late 服务对象 column, merged over two rows, prints on the first row only."""
+    first, second = catalogue(LATE_GROUP)
+    assert (second.name, second.service_type, second.standard, second.lead_units) == (
+        "百岁补贴", "物质帮助", "每人每月500元。", ["县民政局"])
+    assert second.target_group == "80周岁及以上老年人" and "target_group_carried" in codes(second)
+    assert not {"column_slide_repaired", "field_missing"} & codes(second)
+
+
+CATEGORY_LINES = """服务对象 | 服务项目 | 服务内容及标准 | 牵头单位
+一、物质帮助类
+80周岁及以上老年人 | 高龄津贴 | 每人每月100元。 | 县民政局
+二、关爱服务类
+60周岁及以上老年人 | 法律援助 | 免费提供法律咨询。 | 县司法局
+三、其他
+公交优惠 | 免费乘坐公交车。 | 县交通局
+"""
+
+
+def test_category_lines_between_rows_give_the_type_and_are_no_headings():
+    items = catalogue(CATEGORY_LINES)
+    assert [(item.seq, item.name, item.service_type) for item in items] == [
+        (1, "高龄津贴", "物质帮助"), (2, "法律援助", "关爱服务"), (3, "公交优惠", None)]
+    assert items[2].target_group == "60周岁及以上老年人"  # the merged cell vanished
+    assert notice(CATEGORY_LINES).tasks == []  # 一、物质帮助类 heads no task
+
+
+TWO_ROW_HEADER = """序号 | 服务项目 | 服务对象 | 责任分工
+支出责任 | 牵头部门
+1 | 高龄津贴 | 80周岁及以上老年人 | 县财政负担。 | 县民政局
+"""
+
+
+def test_a_second_header_row_names_the_columns_under_a_spanning_cell():
+    [item] = catalogue(TWO_ROW_HEADER)
+    assert (item.funding, item.lead_units) == ("县财政负担。", ["县民政局"])

@@ -4,7 +4,8 @@ samples/layouts/<format>/ holds six layouts of the samples' own catalogues
 (made by scripts/samples_catalogues.py: the 服务对象 column late, category rows
 instead of a type column, a two-row header, a 序号 restarting per category,
 other header words over two tables, title and notes rows inside the table)
-as DOCX, PDF, HTML and XLSX; tests/gold/layouts/ holds their gold, the
+as DOCX, PDF, HTML, XLSX and text (pipes, merged cells printed once);
+tests/gold/layouts/ holds their gold, the
 samples' hand-made gold rows in the layout's order.
 """
 from __future__ import annotations
@@ -19,7 +20,7 @@ from tests.gold.score import score_document
 
 LAYOUTS = SAMPLES / "layouts"
 GOLD = ROOT / "tests" / "gold" / "layouts"
-FORMATS = ("docx", "pdf", "html", "xlsx")
+FORMATS = ("docx", "pdf", "html", "xlsx", "txt")
 # The acceptance floor (issue 9): every layout in every format, and each of its fields.
 MIN_SCORE = 0.97
 MIN_FIELD_SCORE = 0.90

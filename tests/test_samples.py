@@ -67,9 +67,10 @@ def test_gold_score_of_the_text_samples(fresh_outputs):
 
 
 def format_notices():
-    """The samples' other formats; the real pages are scored in test_real_corpus."""
+    """The samples' other formats; the real pages are scored in test_real_corpus, the
+    catalogue layouts in test_layouts."""
     return sorted((folder.name, path.stem) for folder in SAMPLES.iterdir()
-                  if folder.is_dir() and folder.name not in ("txt", "real")
+                  if folder.is_dir() and folder.name not in ("txt", "real", "layouts")
                   for path in folder.iterdir())
 
 

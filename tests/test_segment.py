@@ -1,6 +1,6 @@
 """Lines to blocks and tables: the three text shapes of a table, pages, headers."""
 from pipeline.model import BlockKind, TableKind
-from pipeline.segment import blocks_to_tables, column_fields, text_to_blocks
+from pipeline.segment import blocks_to_tables, category_lines_to_rows, column_fields, text_to_blocks
 
 PIPE_TABLE = """附件
 某市基本养老服务清单
@@ -56,3 +56,27 @@ def test_full_width_text_is_folded_without_moving_offsets():
     text = "（一）加强组织领导。\n"
     block = text_to_blocks(text)[0]
     assert block.text.startswith("(一)") and block.span.end - block.span.start == len(text) - 1
+
+
+def test_a_two_cell_row_under_pipe_rows_needs_one_pipe_and_two_filled_cells():
+    text = ("序号 | 服务项目 | 责任分工\n"
+            "支出责任 | 牵头部门\n"
+            "1 | 高龄津贴 | 县财政 | 县民政局\n"
+            "备注:标*的为本地项目。 |\n"
+            "收费标准见附表 | 另行公布\n")
+    kinds = [block.kind for block in text_to_blocks(text)]
+    assert kinds[:3] == [BlockKind.table_row] * 3
+    assert kinds[3] is BlockKind.paragraph  # a trailing "|" closes a note, it opens no cell
+    assert kinds[4] is BlockKind.paragraph  # not under a "|" row
+
+
+def test_category_lines_inside_a_catalogue_become_rows_but_a_heading_after_it_does_not():
+    text = ("服务对象 | 服务项目 | 服务内容 | 牵头部门\n"
+            "一、物质帮助类\n"
+            "80周岁及以上老年人 | 高龄津贴 | 发放津贴。 | 县民政局\n"
+            "二、保障措施\n"
+            "各部门要加强组织领导,确保各项服务落实到位,并按规定公开服务信息。\n")
+    blocks = category_lines_to_rows(text_to_blocks(text))
+    assert [block.kind for block in blocks] == [BlockKind.table_row, BlockKind.table_row,
+                                                BlockKind.table_row, BlockKind.paragraph,
+                                                BlockKind.paragraph]

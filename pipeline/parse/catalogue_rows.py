@@ -5,24 +5,33 @@ each cell stands in its header's column whatever the columns' order, and a
 merged cell's copies are marked, so a row is read by position
 (`grid_row_to_catalogue_row`) and a merged 服务对象 is read, not guessed.
 
-Text renderings of the 基本养老服务清单 lose the grid: the merged 服务对象 cell
-prints on one row only, the 序号 sits in its own cell or before the name,
-empty cells vanish so later columns slide left. Those rows are aligned by
-anchors (the 序号, the service-type words, the unit list at the end) rather
-than by the header's positions (`row_to_catalogue_row`).
+Text renderings of the 基本养老服务清单 lose the grid: a merged 服务对象 cell
+prints on one row only, wherever its column stands; the 序号 sits in its own
+cell or before the name; empty cells vanish so later columns slide left. Those
+rows are aligned to the header's columns by what each cell holds
+(`align_cells`: a 序号, service-type words, a unit list, money words).
 """
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import regex
 from pydantic import BaseModel, Field
 
+from pipeline.extract.units import unit_shaped
 from pipeline.flags import field_missing_flag
 from pipeline.model import Block, Cell, Flag, Span
 from pipeline.normalise import squash
 from pipeline.vocab import word_list
 
-# The 序号 may stand in one of the first few cells (after the 服务对象 cell).
-MAX_SEQ_CELL = 2
+# Alignment costs of a text row's cells (`align_cells`): a cell's misfit in a column,
+# a cell joined to its neighbour's column, a column whose cell vanished.
+MISFIT = 4.0
+JOIN_COST = 2.0
+SLIDE_COST = 2.0
+NAME_MISSING_COST = 3.0
+# A service name is short and no sentence (对国家和社会作出特殊贡献的老年人集中供养 is 21).
+MAX_NAME_CHARS = 30
 # Marks of an item a city or county added to the national list.
 LOCAL_ADDITION_MARKS = ("*", "※", "★")
 # A cell holding more than this many characters is prose, never a unit list.
@@ -37,11 +46,15 @@ _SEQ_AND_NAME = regex.compile(
         (?P<name>\D.*)$                      # the service name""",
     regex.VERBOSE,
 )
+# A category's look: 一、… / (二)… / 第一类… at its start, or 类 at its end.
+_CATEGORY_SHAPE = regex.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|第[一二三四五六七八九十]+类)|类$")
 # Columns whose empty cell is worth a flag: field name -> `CatalogueRow` attribute.
 PROMISED_COLUMNS = {"content": "content", "service_type": "service_type",
                     "standard": "standard", "funding": "funding", "lead_units": "lead"}
 # Funding cells talk about money sources; used to tell 支出责任 from 服务标准.
 _FUNDING_WORDS = regex.compile(r"资金|支出|财政|承担|补助|基金|经费|负责")
+# Words of a 服务对象: who is served.
+_PEOPLE_WORDS = regex.compile(r"老年人|老人|人员|对象|家庭|群体|人口")
 
 
 def service_types() -> tuple[str, ...]:
@@ -54,6 +67,7 @@ class CatalogueRow(BaseModel):
     block: Block
     label: Cell | None = None  # the 服务对象 cell as printed on this row
     seq: int | None = None
+    seq_cell: Cell | None = None  # the cell the 序号 was read from, when it has one of its own
     local_addition: bool = False
     name: Cell
     content: Cell | None = None
@@ -68,38 +82,177 @@ class CatalogueRow(BaseModel):
 
 def row_to_catalogue_row(block: Block, fields: list[str | None],
                          header: Block | None = None) -> CatalogueRow | None:
-    """Assign one row's cells to columns; None when the row holds no service item.
+    """Assign one text row's cells to columns; None when the row holds no service item.
 
-    With the `header` row, an empty cell is flagged under the column's printed name.
+    The cells are aligned to the header's columns by what each holds (`align_cells`),
+    so a merged 服务对象 that printed on one row only, an empty cell that vanished or a
+    序号 the header does not name leave the other cells in their columns. With the
+    `header` row, an empty cell is flagged under the column's printed name.
     """
     cells = list(block.cells)
     while cells and not cells[-1].text:
         cells.pop()
     if len(cells) < 2:
         return None
-    seq_at, seq, star, name = _find_seq_and_name(cells)
-    flags: list[Flag] = []
-    if seq_at is None:  # the 序号 was lost: the first cell is the 服务对象 column
-        if len(cells) < 3 or not cells[1].text:
-            return None
-        label_cells, name, rest = cells[:1], cells[1], cells[2:]
-        flags.append(Flag(code="seq_inferred", field="seq",
-                          reason="the row printed no 序号; it was taken from the sequence"))
-    else:
-        label_cells = cells[:seq_at]
-        rest = cells[seq_at + 1:]
-        if name is None and _group_follows_seq(fields) and len(cells) >= _filled_width(fields):
-            label_cells, rest = rest[:1], rest[1:]  # 序号 | 服务对象 | 服务项目 …
-        if name is None:
-            if not rest:
-                return None
-            name, rest = rest[0], rest[1:]
-    star = star or name.text.startswith(LOCAL_ADDITION_MARKS)  # *老年助餐服务
-    row = CatalogueRow(block=block, seq=seq, local_addition=star, name=name, flags=flags,
-                       label=_join_cells(label_cells))
-    _assign_tail(row, rest, fields)
+    columns = text_columns(fields)
+    placed = align_cells([cell.text for cell in cells], columns)
+    by_column: dict[int, list[Cell]] = {}
+    for cell, column in zip(cells, placed):
+        by_column.setdefault(column, []).append(cell)
+    values = {columns[index]: _join_cells(group) for index, group in by_column.items()
+              if columns[index] is not None}
+    printed_seq = [values["seq"]] if values.get("seq") else []
+    seq, star, name, seq_cell = _seq_and_name(printed_seq, values.get("name"))
+    if name is None:
+        return None
+    row = CatalogueRow(block=block, seq=seq, seq_cell=seq_cell, name=name,
+                       label=values.get("target_group"),
+                       local_addition=star or name.text.startswith(LOCAL_ADDITION_MARKS))
+    for field, attribute in PROMISED_COLUMNS.items():
+        setattr(row, attribute, values.get(field))
+    row.flags.extend(_alignment_flags(columns, placed, by_column))
     _flag_empty_columns(row, fields, header)
     return row
+
+
+def text_columns(fields: list[str | None]) -> list[str | None]:
+    """The header's fields, with a 序号 column before the name when the header names
+    none: text catalogues often print the number in a column of its own under no
+    header word, or under the 服务对象 header's neighbour."""
+    if "seq" in fields or "name" not in fields:
+        return list(fields)
+    at = fields.index("name")
+    return [*fields[:at], "seq", *fields[at:]]
+
+
+def align_cells(texts: list[str], columns: list[str | None]) -> list[int]:
+    """The column of each cell, in order: the alignment that fits the cells best.
+
+    Each cell is placed in a column (cost: how little it looks like that column's
+    values), or joined to the previous cell's column; a column no cell reaches is
+    skipped (cost: how likely its cell vanished). Cheapest first, ties to the
+    positional reading. Columns past the last cell are empty cells that were cut.
+
+    >>> align_cells(["2", "百岁补贴", "发放补贴。", "所需资金由县财政承担。", "县民政局"],
+    ...             ["target_group", "seq", "name", "content", "standard", "funding",
+    ...              "lead_units"])
+    [1, 2, 3, 5, 6]
+    """
+    n, m = len(texts), len(columns)
+    # best[i][j]: the cheapest way to place texts[i:] in columns[j:] (cost, column of texts[i])
+    best = [[(0.0, -1)] * (m + 1) for _ in range(n + 1)]
+    for j in range(m - 1, -1, -1):
+        best[n][j] = (best[n][j + 1][0] + (NAME_MISSING_COST if columns[j] == "name" else 0), -1)
+    for i in range(n - 1, -1, -1):
+        features = _cell_features(texts[i])
+        join = 0.0 if not texts[i] else JOIN_COST
+        best[i][m] = (best[i + 1][m][0] + join, m - 1) if m else (float("inf"), -1)
+        for j in range(m - 1, -1, -1):
+            options = [(_fit(columns[j], features) + best[i + 1][j + 1][0], j, "take"),
+                       (_skip_cost(columns[j]) + best[i][j + 1][0], j, "skip")]
+            if j:
+                options.append((join + best[i + 1][j][0], j - 1, "join"))
+            cost, column, move = min(options, key=lambda option: option[0])
+            best[i][j] = (cost, column if move != "skip" else -2 - j)
+    placed: list[int] = []
+    i = j = 0
+    while i < n:
+        if j == m:
+            placed.append(m - 1)
+            i += 1
+            continue
+        column = best[i][j][1]
+        if column <= -2:  # column j skipped
+            j += 1
+            continue
+        placed.append(column)
+        i, j = i + 1, (j + 1 if column == j else j)
+    return placed
+
+
+# What a cell looks like, for `_fit`.
+class _Features(NamedTuple):
+    empty: bool
+    seq: bool  # 3, *3
+    seq_and_name: bool  # 3 职工基本医疗保险
+    service_type: bool  # 物质帮助
+    units: bool  # 市民政局、市卫健委
+    funding: bool  # 所需资金由县财政承担
+    people: bool  # 80周岁及以上老年人
+    short: bool  # a name's length, no sentence
+
+
+def _cell_features(text: str) -> _Features:
+    flat = squash(text)
+    pieces = [piece for piece in regex.split(r"[、,，;；\s]+", text.strip()) if piece]
+    short = 0 < len(flat) <= MAX_NAME_CHARS and "。" not in flat
+    return _Features(
+        empty=not flat, seq=bool(_SEQ_ALONE.match(flat)),
+        seq_and_name=bool(_SEQ_AND_NAME.match(text.strip())),
+        service_type=flat in service_types(),
+        units=_looks_like_units(text) and bool(pieces)
+        and sum(unit_shaped(piece) for piece in pieces) * 2 >= len(pieces),
+        funding=bool(_FUNDING_WORDS.search(flat)), people=bool(_PEOPLE_WORDS.search(flat)),
+        short=short)
+
+
+def _fit(field: str | None, cell: _Features) -> float:
+    """How unlike the column's values a cell is: 0 fits, larger fits worse."""
+    if cell.empty:
+        return {"name": NAME_MISSING_COST, "seq": 0.5}.get(field or "", 0.0)
+    if field is None:  # a column the header leaves unnamed holds nothing we read
+        return float("inf")
+    if field == "seq":
+        return 0.0 if cell.seq else MISFIT
+    if cell.seq:
+        return MISFIT
+    if field == "service_type":
+        return 0.0 if cell.service_type else 1.5 if cell.short else 3.0
+    if cell.service_type:
+        return 3.0
+    if field == "name":
+        return 0.0 if cell.short or cell.seq_and_name else 2.0
+    if field == "lead_units":
+        return 0.0 if cell.units else 1.0 if cell.short else 3.0
+    if cell.units:
+        return 2.5
+    if field == "target_group":
+        return 0.0 if cell.people else 0.5 if cell.short else 1.5
+    if field == "standard":
+        return 1.0 if cell.funding else 0.0
+    if field == "funding":
+        return 0.0 if cell.funding else 0.5
+    return 0.0
+
+
+def _skip_cost(field: str | None) -> float:
+    """How likely a column's cell is to be missing from a text row."""
+    if field is None:
+        return 0.0
+    if field == "seq":  # a row may print no 序号
+        return 0.3
+    if field == "target_group":  # a merged 服务对象 prints on its first row only
+        return 0.5
+    if field == "name":
+        return NAME_MISSING_COST
+    return SLIDE_COST  # an empty cell that vanished: the later cells slid left
+
+
+def _alignment_flags(columns: list[str | None], placed: list[int],
+                     by_column: dict[int, list[Cell]]) -> list[Flag]:
+    """A promised column skipped before the row's last cell slid; extra cells joined."""
+    flags = []
+    for index, field in enumerate(columns[: placed[-1]]):
+        if field in PROMISED_COLUMNS and index not in by_column:
+            flags.append(Flag(code="column_slide_repaired", field=field,
+                              reason=f"the row has no cell for the {field} column; "
+                                     "the cells after it were moved back"))
+    for index, group in by_column.items():
+        field = columns[index]
+        if field in PROMISED_COLUMNS and sum(1 for cell in group if cell.text) > 1:
+            flags.append(Flag(code="column_slide_repaired", field=field,
+                              reason=f"extra cells were joined into the {field}"))
+    return flags
 
 
 # --- a laid-out table's row, by position ---------------------------------------------
@@ -117,11 +270,14 @@ def grid_row_to_catalogue_row(block: Block, fields: list[str | None],
     for index, field in enumerate(fields):
         if field and index < len(block.cells):
             columns.setdefault(field, []).append(block.cells[index])
-    seq, star, name = _grid_seq_and_name(columns)
+    names = columns.get("name", [])
+    bare_seqs = [cell for cell in names if _SEQ_ALONE.match(squash(cell.text))]  # under 服务项目
+    name = next((cell for cell in names if cell.text and cell not in bare_seqs), None)
+    seq, star, name, seq_cell = _seq_and_name(columns.get("seq", []) + bare_seqs, name)
     if name is None:
         return None
     label = _first(columns.get("target_group"))
-    row = CatalogueRow(block=block, seq=seq, name=name,
+    row = CatalogueRow(block=block, seq=seq, seq_cell=seq_cell, name=name,
                        local_addition=star or name.text.startswith(LOCAL_ADDITION_MARKS),
                        label=label if label is not None and not label.inherited else None,
                        merged_label=label is not None and label.inherited)
@@ -133,25 +289,18 @@ def grid_row_to_catalogue_row(block: Block, fields: list[str | None],
     return row
 
 
-def _grid_seq_and_name(columns: dict[str, list[Cell]]) -> tuple[int | None, bool, Cell | None]:
-    seq, star = None, False
-    for cell in columns.get("seq", []):
-        if match := _SEQ_ALONE.match(cell.text):
-            seq, star = int(match.group("seq")), bool(match.group("star") or match.group("star2"))
-            break
-    name = None
-    for cell in columns.get("name", []):
-        bare = _SEQ_ALONE.match(cell.text)
-        if bare and seq is None:  # the 序号 under the 服务项目 header
-            seq, star = int(bare.group("seq")), bool(bare.group("star") or bare.group("star2"))
-        elif cell.text and not bare:
-            name = cell
-            break
-    if name is not None and seq is None and (match := _SEQ_AND_NAME.match(name.text)):
-        name = Cell(text=match.group("name").strip(),  # 3 职工基本医疗保险
-                    span=_sub_span(name.span, match.start("name")))
-        seq, star = int(match.group("seq")), bool(match.group("star"))
-    return seq, star, name
+def _seq_and_name(seq_cells: list[Cell], name: Cell | None,
+                  ) -> tuple[int | None, bool, Cell | None, Cell | None]:
+    """The row's 序号 (from a cell of its own, else from before the name:
+    3 职工基本医疗保险), whether it is starred, the name without it, and the 序号's cell."""
+    for cell in seq_cells:
+        if match := _SEQ_ALONE.match(squash(cell.text)):
+            star = bool(match.group("star") or match.group("star2"))
+            return int(match.group("seq")), star, name, cell
+    if name is not None and (match := _SEQ_AND_NAME.match(name.text)):
+        bare = Cell(text=match.group("name").strip(), span=_sub_span(name.span, match.start("name")))
+        return int(match.group("seq")), bool(match.group("star")), bare, None
+    return None, False, name, None
 
 
 def _first(cells: list[Cell] | None) -> Cell | None:
@@ -172,7 +321,8 @@ def _joined(cells: list[Cell] | None) -> Cell | None:
 def category_of(block: Block) -> str | None:
     """The category a row spanning the table names (一、物质帮助类, (二)照护服务), or None
     when the row is no category row. Its service type, if it names one, is returned;
-    a category naming none gives ''."""
+    a category naming none gives ''. A text row, whose spans were lost, must also
+    look like a category: a list marker, a 类, or a service type."""
     values = {cell.text.strip() for cell in block.cells if cell.text.strip()}
     if len(values) != 1 or (len(block.cells) > 1 and not all(
             cell.inherited for cell in block.cells[1:] if cell.text.strip())):
@@ -180,37 +330,10 @@ def category_of(block: Block) -> str | None:
     text = squash(values.pop())
     if _SEQ_ALONE.match(text) or len(text) > MAX_CATEGORY_CHARS:
         return None
-    return next((kind for kind in service_types() if kind in text), "")
-
-
-def _group_follows_seq(fields: list[str | None]) -> bool:
-    """The header puts a 序号 column before the 服务对象 column."""
-    return "seq" in fields and "target_group" in fields \
-        and fields.index("seq") < fields.index("target_group")
-
-
-def _filled_width(fields: list[str | None]) -> int:
-    """Columns a full row has: a merged 服务对象 cell that vanished leaves one fewer."""
-    while fields and fields[-1] is None:
-        fields = fields[:-1]
-    return len(fields)
-
-
-def _find_seq_and_name(cells: list[Cell]) -> tuple[int | None, int | None, bool, Cell | None]:
-    """Where the 序号 stands: a cell of its own first, else a cell '3 职工基本医疗保险'."""
-    window = cells[: MAX_SEQ_CELL + 1]
-    for index, cell in enumerate(window):
-        match = _SEQ_ALONE.match(cell.text)
-        if match:
-            star = bool(match.group("star") or match.group("star2"))
-            return index, int(match.group("seq")), star, None
-    for index, cell in enumerate(window):
-        match = _SEQ_AND_NAME.match(cell.text)
-        if match:
-            offset = match.start("name")
-            name = Cell(text=match.group("name").strip(), span=_sub_span(cell.span, offset))
-            return index, int(match.group("seq")), bool(match.group("star")), name
-    return None, None, False, None
+    kind = next((kind for kind in service_types() if kind in text), "")
+    if not block.grid and not kind and not _CATEGORY_SHAPE.search(text):
+        return None
+    return kind
 
 
 def cover_spans(cells: list[Cell]) -> Span:
@@ -220,52 +343,16 @@ def cover_spans(cells: list[Cell]) -> Span:
 
 
 def _sub_span(span: Span, offset: int) -> Span:
-    return Span(line=span.line, end_line=span.end_line, start=span.start + offset, end=span.end)
+    return span.model_copy(update={"start": span.start + offset})
 
 
 def _join_cells(cells: list[Cell]) -> Cell | None:
-    """One cell from several; a merged cell's copied value counts as empty, so the
-    label is carried down from the row where the merge starts, as in text layouts."""
+    """One cell from several (label fragments, a cell split in two); a merged cell's
+    copied value counts as empty."""
     cells = [cell for cell in cells if cell.text and not cell.inherited]
-    if not cells:
-        return None
-    span = Span(line=cells[0].span.line, end_line=cells[-1].span.end_line,
-                start=cells[0].span.start, end=cells[-1].span.end)
-    return Cell(text=" ".join(cell.text for cell in cells), span=span)
-
-
-def _assign_tail(row: CatalogueRow, rest: list[Cell], fields: list[str | None]) -> None:
-    """Content first, units last, the service type by its words, the rest in header order."""
-    if "lead_units" in fields and rest and _looks_like_units(rest[-1].text):
-        row.lead, rest = rest[-1], rest[:-1]
-    typed = [cell for cell in rest if squash(cell.text) in service_types()]
-    if typed:
-        row.service_type = typed[0]
-        rest = [cell for cell in rest if cell is not typed[0]]
-    rest = [cell for cell in rest if cell.text]
-    if rest:
-        row.content, rest = rest[0], rest[1:]
-    _assign_standard_and_funding(row, rest, fields)
-
-
-def _assign_standard_and_funding(row: CatalogueRow, rest: list[Cell],
-                                 fields: list[str | None]) -> None:
-    wanted = [field for field in ("standard", "funding") if field in fields]
-    if len(rest) == len(wanted):
-        for field, cell in zip(wanted, rest):
-            setattr(row, field, cell)
-        return
-    if len(rest) == 1 and len(wanted) == 2:  # one column slid away: tell which by its words
-        field = "funding" if _FUNDING_WORDS.search(rest[0].text) else "standard"
-        setattr(row, field, rest[0])
-        missing = "standard" if field == "funding" else "funding"
-        row.flags.append(Flag(code="column_slide_repaired", field=missing,
-                              reason=f"the row has one cell for two columns; it read as {field}"))
-        return
-    if rest and row.content is not None:  # unexpected extra cells: keep their text in content
-        row.content = _join_cells([row.content, *rest])
-        row.flags.append(Flag(code="column_slide_repaired", field="content",
-                              reason="extra cells were joined into the content"))
+    if len(cells) <= 1:
+        return cells[0] if cells else None
+    return Cell(text=" ".join(cell.text for cell in cells), span=cover_spans(cells))
 
 
 def _flag_empty_columns(row: CatalogueRow, fields: list[str | None],

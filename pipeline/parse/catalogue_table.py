@@ -4,10 +4,10 @@ from __future__ import annotations
 from pipeline.extract.eligibility import parse_eligibility
 from pipeline.extract.quantities import find_amounts, min_age
 from pipeline.extract.units import FALLBACK, tile_units
-from pipeline.flags import age_mismatch_flags, amount_flags, units_fallback_flag
+from pipeline.flags import (age_mismatch_flags, amount_flags, seq_inferred_flag, seq_renumbered_flag,
+                            units_fallback_flag)
 from pipeline.model import CatalogueItem, Cell, Quantity, Span, Table
 from pipeline.normalise import squash
-from pipeline.flags import seq_renumbered_flag
 from pipeline.parse.catalogue_rows import (LOCAL_ADDITION_MARKS, CatalogueRow, category_of,
                                           grid_row_to_catalogue_row, row_to_catalogue_row)
 from pipeline.parse.target_groups import resolve_target_groups
@@ -26,7 +26,7 @@ def table_to_rows(table: Table) -> list[CatalogueRow]:
     category: str | None = None
     for page in table.pages:
         for block in page.rows:
-            if block.grid and (named := category_of(block)) is not None:
+            if (named := category_of(block)) is not None:
                 category = named or None
                 continue
             read = grid_row_to_catalogue_row if block.grid else row_to_catalogue_row
@@ -39,7 +39,8 @@ def table_to_rows(table: Table) -> list[CatalogueRow]:
 
 
 def _number_rows(rows: list[CatalogueRow]) -> None:
-    """Fill in missing 序号 from the sequence; renumber when the printed ones start again."""
+    """Fill in a 序号 a row does not print from the sequence (flagged when the other
+    rows print theirs); renumber when the printed ones start again."""
     printed = [row.seq for row in rows if row.seq is not None]
     if any(later <= earlier for earlier, later in zip(printed, printed[1:])):
         for number, row in enumerate(rows, start=1):
@@ -51,6 +52,8 @@ def _number_rows(rows: list[CatalogueRow]) -> None:
     for row in rows:
         if row.seq is None:
             row.seq = previous + 1
+            if printed:
+                row.flags.append(seq_inferred_flag())
         previous = row.seq
 
 
@@ -76,6 +79,8 @@ def _unique(candidate: str, seen: set[str]) -> str:
 def _row_to_item(row: CatalogueRow, group: str | None, group_cell: Cell | None,
                  item_id: str, lines: LineIndex) -> CatalogueItem:
     sources: dict[str, Span] = {"row": row.block.span, "name": row.name.span}
+    if row.seq_cell is not None:
+        sources["seq"] = row.seq_cell.span
     if group_cell is not None:
         sources["target_group"] = group_cell.span
     values: dict[str, str | None] = {}
