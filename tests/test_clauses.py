@@ -7,7 +7,6 @@ and the vocabulary was not tuned to them.
 """
 from __future__ import annotations
 
-import time
 
 import pytest
 
@@ -195,20 +194,4 @@ def test_a_standing_unit_rule_names_its_unit_and_leaves_the_clause_readable():
     [rule] = find_rules(text)
     assert (rule.kind, [u.name for u in rule.units]) == (RuleKind.standing_units, ["试点城市政府"])
     assert clause_roles(text) == [([], ["生态环境部", "试点城市政府"])]
-
-
-# --- speed --------------------------------------------------------------------------
-
-
-def test_a_clause_takes_well_under_two_milliseconds():
-    clause = ("责任单位:市民政局、市委宣传部、市委老干部局、市卫健委、市住建局、市规划和自然资源局、"
-              "市医保局、市残联、团市委按职责分工负责,县级人民政府落实")
-    parse_units(clause)  # builds the pipeline once
-    variants = [clause.replace("市", level) for level in "省区县州旗盟镇乡"]
-    timings = []
-    for text in variants:  # unseen names: the spaCy pipeline runs each time
-        started = time.perf_counter()
-        parse_units(text)
-        timings.append(time.perf_counter() - started)
-    assert sorted(timings)[len(timings) // 2] < 0.002
 

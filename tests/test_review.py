@@ -39,12 +39,14 @@ HOSTILE = f"""某市民政局关于{SCRIPT}基本养老服务的通知
 """
 ODD_NAME = "odd<img src=x onerror=alert(2)>"
 PDF_SAMPLE = SAMPLES / "pdf" / "000_1d3b4e9bec569f5b.pdf"
+WORKBOOK_SAMPLE = SAMPLES / "layouts" / "xlsx" / "two_row_header.xlsx"
 HOST = "127.0.0.1:8765"
 
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
-    """Notices extracted by the command line: hostile text, an odd file name, an empty file, a PDF."""
+    """Notices extracted by the command line: hostile text, an odd file name, an empty file,
+    a PDF, a workbook."""
     base = tmp_path_factory.mktemp("review")
     inputs = base / "in"
     inputs.mkdir()
@@ -52,6 +54,7 @@ def run(tmp_path_factory):
     (inputs / f"{ODD_NAME}.txt").write_text(HOSTILE.replace("某市", "另市"), encoding="utf-8")
     (inputs / "empty.txt").write_bytes(b"")
     shutil.copy(PDF_SAMPLE, inputs / "scan.pdf")
+    shutil.copy(WORKBOOK_SAMPLE, inputs / "清单.xlsx")
     out = base / "out"
     assert main(["extract", str(inputs), "--out", str(out),
                  "--corrections", str(base / "no-corrections")]) == 1  # the empty file fails
@@ -254,6 +257,14 @@ def test_pdf_page_image_is_served_as_png(run, tmp_path):
     assert response.body.startswith(b"\x89PNG\r\n\x1a\n")
     assert app.handle(Request("GET", "/page/1/scan.json", {"host": HOST})).body is response.body
     assert get(app, "/page/999/scan.json")[0] == 404
+
+
+def test_workbook_values_show_their_cells(run, tmp_path):
+    _status, html = get(app_for(run, tmp_path), "/notice/清单.json")
+    first = record(run, "清单.json").catalogue[0]
+    assert first.sources["name"].locator == "基本养老服务清单!C4"  # title row, two header rows
+    cell = html.split(f'data-record-id="{first.id}" data-field="/name"', 1)[1].split("</td>", 1)[0]
+    assert '<span class="locator" title="where in the file">基本养老服务清单!C4</span>' in cell
 
 
 # --- corrections over HTTP ---------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Every value shown is a `ValueView`: what to display, the text an editor
 starts from, the JSON Pointer a correction names, the number of its span in
-the highlighted text, and the PDF page and box it was read from.
+the highlighted text, the PDF page and box it was read from, and its place in
+the file (a workbook's sheet!B5, a Word or HTML table cell).
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ CATALOGUE_FIELDS = [("seq", "序号"), ("target_group", "服务对象"), ("min_a
                     ("local_addition", "地方新增")]
 TASK_FIELDS = [("number", "序号"), ("title", "任务"), ("lead_units", "牵头单位"),
                ("responsible_units", "责任单位"), ("deadline_years", "年份"), ("text", "全文")]
-# The source span a catalogue item's number points at: its whole row.
+# The source span of a catalogue item's number printed in no cell of its own: its whole row.
 ROW_SOURCE = "row"
 # Values an editor may not change: the record's identity and place.
 NOT_EDITABLE = frozenset({"id", "parent", "path", "level", "amounts", "figures"})
@@ -40,6 +41,7 @@ class ValueView:
     span: int | None = None
     page: int | None = None
     bbox: tuple[float, float, float, float] | None = None
+    locator: str | None = None  # where in the file: sheet!B5, a Word table cell, an HTML cell
     flags: list[Flag] = field(default_factory=list)
     correction: AppliedCorrection | None = None
     pending: CorrectionEntry | None = None  # saved, not yet applied by a run
@@ -106,7 +108,7 @@ def record_to_view(record_id: str, kind: str, part: BaseModel, fields: list[tupl
     values = []
     for name, _label in fields:
         value = getattr(part, name)
-        key = ROW_SOURCE if name == "seq" and ROW_SOURCE in sources else name
+        key = ROW_SOURCE if name == "seq" and name not in sources else name  # 3 职工…: the row
         values.append(ValueView(
             record_id=record_id, name=name, display=value_text(value),
             edit_text=None if name in NOT_EDITABLE else value_text(value),
@@ -124,7 +126,8 @@ def record_to_view(record_id: str, kind: str, part: BaseModel, fields: list[tupl
 def span_place(span: Span | None, kind: str, spans: SpanIndex) -> dict:
     if span is None:
         return {}
-    return {"span": spans.add(span, kind), "page": span.page, "bbox": span.bbox}
+    return {"span": spans.add(span, kind), "page": span.page, "bbox": span.bbox,
+            "locator": span.locator}
 
 
 def quantity_view(record_id: str, name: str, quantity: Quantity, spans: SpanIndex) -> ValueView:
