@@ -277,23 +277,22 @@ def test_rowspan_and_colspan_are_resolved_on_a_grid():
         [("60周岁及以上 老年人", True), ("2", False), ("老年助餐", False), ("县卫健局", True)],
         [("60周岁及以上 老年人", True), ("3", False), ("法律援助(县司法局)", False),
          ("法律援助(县司法局)", True)],
-        [("注:标*的为本县增加项目", False)],
     ]
 
 
 def test_covered_cells_point_at_the_cell_that_spans_them():
     document = read(GRID_PAGE)
-    last_row = [block for block in document.blocks if block.kind is BlockKind.table_row][-2]
+    last_row = [block for block in document.blocks if block.kind is BlockKind.table_row][-1]
     assert [cell.span.locator for cell in last_row.cells] == [
         "table[1]/tr[3]/td[1]", "table[1]/tr[5]/td[1]", "table[1]/tr[5]/td[2]",
         "table[1]/tr[5]/td[2]"]
 
 
-def test_a_row_that_is_one_cell_across_the_table_keeps_one_cell():
+def test_a_notes_row_across_the_end_of_the_table_is_a_paragraph():
     # Copies in every column would read as a catalogue item named by the note.
     document = read(GRID_PAGE)
     assert lines(document)[-1] == "注:标*的为本县增加项目"
-    assert [cell.text for cell in document.blocks[-1].cells] == ["注:标*的为本县增加项目"]
+    assert document.blocks[-1].kind is BlockKind.paragraph and document.blocks[-1].cells == []
 
 
 def test_a_one_column_layout_table_is_read_as_text():
