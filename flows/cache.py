@@ -5,7 +5,7 @@ run's id, so nothing is reused from one run to the next, and the inputs (a
 file's path) say nothing of its content. A notice's outcome is reused instead
 when nothing that makes its output has changed:
 
-- the notice's bytes (SHA-256);
+- the bytes (SHA-256) of the notice and of each attachment file read with it;
 - the pipeline: the installed package's version, the schema version, and a
   digest of the package's code and vocabulary (an editable install keeps its
   version number while its code changes);
@@ -123,11 +123,20 @@ def notice_cache_key(job: Job, options: RunOptions) -> str | None:
         "pipeline": pipeline_version(),
         "corrections": corrections_digest(options.corrections_dir, sha256[:NOTICE_ID_DIGITS],
                                           job.label),
+        "attachments": [(label, _sha256_or_missing(path)) for path, label in job.attachments],
         "output": str(job.output.resolve()),
         "label": job.label,
         "options": options.model_dump_json(),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def _sha256_or_missing(path: Path) -> str:
+    """An attachment's bytes; one that cannot be read is a warning of the notice, so a key."""
+    try:
+        return file_sha256(path)
+    except OSError:
+        return "missing"
 
 
 def output_missing(job: Job) -> bool:

@@ -64,20 +64,24 @@ def extract_batch_task(jobs: list[Job], options: RunOptions, cache_dir: Path, re
 def extract_notices(paths: list[str], out: str = "outputs", corrections: str | None = "corrections",
                     runner: Literal["threads", "processes", "dask"] | None = None,
                     dask_address: str | None = None, refresh: bool = False,
-                    notice_tables: bool = True) -> list[NoticeOutcome]:
+                    notice_tables: bool = True,
+                    attach: dict[str, list[str]] | None = None) -> list[NoticeOutcome]:
     """Extract every notice under `paths` into `out`, applying reviewers' corrections.
 
     `runner`: processes (the default), threads, or dask (at `dask_address`, or a
     local cluster); `refresh`: extract every notice even if its cached outcome holds;
     `notice_tables`: publish each extracted notice's table artifact (about half
-    of Prefect's cost a notice: worth leaving out on batches of thousands).
+    of Prefect's cost a notice: worth leaving out on batches of thousands);
+    `attach`: notice -> attachment files given by hand (folders' 附件 files need none).
     """
     started = datetime.now(timezone.utc)
     logger = get_run_logger()
     out_dir = Path(out)
     corrections_dir = Path(corrections) if corrections else None
     options = RunOptions(corrections_dir=corrections_dir)
-    jobs, outcomes = plan_jobs([Path(path) for path in paths], out_dir)
+    jobs, outcomes = plan_jobs([Path(path) for path in paths], out_dir,
+                               {Path(notice): [Path(file) for file in files]
+                                for notice, files in (attach or {}).items()})
     batch = {"options": options, "cache_dir": cache_folder(out_dir.resolve()), "refresh": refresh,
              "tables": notice_tables}
     progress = Progress(total=len(jobs))

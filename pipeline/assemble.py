@@ -40,15 +40,21 @@ def extract_notice(document: SourceDocument, trace: dict[str, Any] | None = None
     outline = blocks_to_outline(blocks)
     if trace is not None:
         trace.update(blocks=blocks, tables=tables, outline=outline)
-    metadata = blocks_to_metadata(blocks)
+    metadata = blocks_to_metadata(_own_blocks(blocks))
     catalogue = _catalogue(tables, notice_id, lines)
     tasks = _tasks(outline, metadata.title, blocks, tables, notice_id, lines, document.text)
     warnings = list(document.warnings) + _warnings(document.text, catalogue, tasks, lines)
     source = SourceInfo(path=document.path, sha256=document.sha256, format=document.format,
                         encoding=document.encoding)
-    return NoticeRecord(notice_id=notice_id, source=source, document=metadata,
-                        catalogue=catalogue, tasks=tasks, warnings=warnings,
+    return NoticeRecord(notice_id=notice_id, source=source, attachments=document.attachments,
+                        document=metadata, catalogue=catalogue, tasks=tasks, warnings=warnings,
                         review=summarise_review(catalogue, tasks))
+
+
+def _own_blocks(blocks: list[Block]) -> list[Block]:
+    """The notice's own blocks: its title, number and date are not an attachment file's."""
+    starts = [index for index, block in enumerate(blocks) if block.kind is BlockKind.attachment_start]
+    return blocks[:starts[0]] if starts else blocks
 
 
 def _catalogue(tables: list[Table], notice_id: str, lines: LineIndex) -> list[CatalogueItem]:

@@ -36,6 +36,10 @@ def main(argv: list[str] | None = None) -> int:
                          help="reviewers' corrections to apply (default: corrections)")
     extract.add_argument("--debug", action="store_true",
                          help="also write each stage's intermediates under OUT/_debug/")
+    extract.add_argument("--attach", nargs="+", action="append", type=Path, default=[],
+                         metavar=("NOTICE", "FILE"),
+                         help="read FILE... as attachments of NOTICE (repeatable); folders' "
+                              "files named 附件… are attached without it (see README)")
     add_export_parser(commands)
     add_match_parser(commands)
     review = commands.add_parser("review", help="serve the review page for an output folder")
@@ -59,17 +63,23 @@ def main(argv: list[str] | None = None) -> int:
 
         serve(args.outputs, host=args.host, port=args.port, corrections_dir=args.corrections)
         return 0
-    return run_extract(args.paths, args.out, corrections_dir=args.corrections, debug=args.debug)
+    if any(len(given) < 2 for given in args.attach):
+        parser.error("--attach takes a notice and at least one attachment file")
+    attach = {given[0]: given[1:] for given in args.attach}
+    return run_extract(args.paths, args.out, corrections_dir=args.corrections, debug=args.debug,
+                       attach=attach)
 
 
 def run_extract(paths: list[Path], out_dir: Path, corrections_dir: Path | None = None,
-                debug: bool = False) -> int:
-    """Extract every notice; exit status 1 when any file failed."""
+                debug: bool = False, attach: dict[Path, list[Path]] | None = None) -> int:
+    """Extract every notice; exit status 1 when any file failed. `attach` maps a notice to
+    its attachment files; a notice named there need not be among `paths`."""
     started = datetime.now(timezone.utc)
     options = RunOptions(corrections_dir=corrections_dir,
                          debug_dir=out_dir / "_debug" if debug else None)
     console = Console(stderr=True)
-    jobs, outcomes = plan_jobs(paths, out_dir)
+    paths = [*paths, *(notice for notice in attach or {} if not _covered(notice, paths))]
+    jobs, outcomes = plan_jobs(paths, out_dir, attach)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeRemainingColumn())
     with Progress(*columns, console=console, transient=True) as progress:
@@ -80,6 +90,12 @@ def run_extract(paths: list[Path], out_dir: Path, corrections_dir: Path | None =
     write_run_summary(out_dir, outcomes, started, datetime.now(timezone.utc), corrections_dir)
     print(summarise(outcomes), file=sys.stderr)
     return 1 if any(o.status is RunStatus.failure for o in outcomes) else 0
+
+
+def _covered(notice: Path, paths: list[Path]) -> bool:
+    """The notice is one of `paths` or in one of their folders."""
+    target = notice.resolve()
+    return any(target == path.resolve() or path.resolve() in target.parents for path in paths)
 
 
 if __name__ == "__main__":

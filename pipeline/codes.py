@@ -33,4 +33,7 @@ WARNING_CODES: dict[str, str] = {
     "notes_unreadable": "a Word file's footnotes or endnotes could not be read",
     "pages_without_text": "PDF pages that hold only images (scans): their text is missing",
     "garbled_text": "characters in a font without a Unicode map were dropped",
+    "attachment_unreadable": "an attachment file could not be read; the notice was read without it",
+    "attachment_read_alone": "a file named as an attachment whose notice could not be told, "
+                             "read as a notice of its own",
 }

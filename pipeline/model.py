@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pipeline.codes import FLAG_CODES, WARNING_CODES
 
-SCHEMA_VERSION = "1.3.0"
+SCHEMA_VERSION = "1.4.0"
 
 T = TypeVar("T")
 
@@ -36,9 +36,11 @@ class Span(Record):
 
     Lines and offsets point into the notice's text: the decoded file for a
     text notice, or for PDF, Word and HTML the text the reader laid out (one
-    line per paragraph, a table row's cells joined by tabs). `page` and
-    `bbox` (PDF) or `locator` (Word, HTML) point into the original file; they
-    are left out of the JSON where a format has none.
+    line per paragraph, a table row's cells joined by tabs); a notice read
+    with its attachment files has their texts after its own. `page` and
+    `bbox` (PDF) or `locator` (Word, HTML, workbooks) point into the original
+    file, `file` names the attachment file when the value is in one; they are
+    left out of the JSON where a format has none.
     """
 
     line: int = Field(ge=1, description="first line of the value (1-based)")
@@ -50,7 +52,12 @@ class Span(Record):
     bbox: tuple[float, float, float, float] | None = Field(
         default=None, exclude_if=_absent, description="PDF: x0, top, x1, bottom in points")
     locator: str | None = Field(default=None, exclude_if=_absent,
-                                description="Word or HTML: the element, e.g. 'tbl[2]/tr[3]/tc[1]'")
+                                description="Word or HTML: the element, e.g. 'tbl[2]/tr[3]/tc[1]'; "
+                                            "a workbook: the cell, e.g. '清单!B5'")
+    file: str | None = Field(default=None, exclude_if=_absent,
+                             description="the attachment file the value is in, as its path is "
+                                         "listed in the record's `attachments`; absent: the "
+                                         "notice's own file")
 
 
 class Flag(Record):
@@ -193,6 +200,9 @@ class NoticeRecord(Record):
     schema_version: str = SCHEMA_VERSION
     notice_id: str
     source: SourceInfo
+    attachments: list[SourceInfo] = Field(
+        default_factory=list, description="attachment files read with the notice (附件1 …清单.xlsx), "
+                                          "in the order their texts follow the notice's")
     document: DocumentMeta
     catalogue: list[CatalogueItem] = Field(default_factory=list)
     tasks: list[Task] = Field(default_factory=list)
@@ -213,6 +223,7 @@ class Cell(BaseModel):
 class BlockKind(str, Enum):
     paragraph = "paragraph"
     table_row = "table_row"
+    attachment_start = "attachment_start"  # the line opening an attachment file's text
 
 
 class Block(BaseModel):
@@ -231,7 +242,8 @@ class SourceDocument(BaseModel):
     """A read notice, before any parsing. Every span points into `text`.
 
     Text notices carry only `text`; readers of laid-out formats (PDF, Word,
-    HTML) also give the `blocks` they read, with real table cells.
+    HTML) also give the `blocks` they read, with real table cells. A notice
+    read with its attachment files holds their texts and blocks too.
     """
 
     path: str
@@ -241,6 +253,7 @@ class SourceDocument(BaseModel):
     text: str
     blocks: list[Block] | None = None
     warnings: list[NoticeWarning] = Field(default_factory=list)
+    attachments: list[SourceInfo] = Field(default_factory=list)
 
 
 class OutlineNode(BaseModel):
@@ -313,6 +326,7 @@ class NoticeOutcome(BaseModel):
 
     path: str
     output: str | None = None
+    attachments: list[str] = Field(default_factory=list, description="attachment files read with it")
     status: RunStatus
     error_code: str | None = None
     error: str | None = None

@@ -35,13 +35,19 @@ _CHINESE_KINDS = (MarkerKind.cn_paren, MarkerKind.cn_dun)
 
 def blocks_to_outline(blocks: list[Block]) -> list[OutlineNode]:
     """The heading tree of the body paragraphs (table rows are left out)."""
-    paragraphs = [block for block in blocks if block.kind is BlockKind.paragraph]
+    paragraphs = [block for block in blocks
+                  if block.kind in (BlockKind.paragraph, BlockKind.attachment_start)]
     roots: list[OutlineNode] = []
     stack: list[OutlineNode] = []
     listing = False  # inside an attachment list (附件:1.某清单 / 2.某分工表)
     noting = False  # inside a list of notes (注:1.… 2.…)
     attachment = 0  # how many 附件 lines came before
     for index, block in enumerate(paragraphs):
+        if block.kind is BlockKind.attachment_start:  # an attachment file's text begins
+            stack.clear()
+            attachment += 1
+            listing = noting = False
+            continue
         if _BODY_END.match(block.text) or _NOTES.match(block.text):
             stack.clear()
             listing = bool(_ATTACHMENT_LIST.match(block.text))

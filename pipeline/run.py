@@ -8,13 +8,15 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from pipeline.assemble import extract_notice
 from pipeline.corrections import apply_corrections
 from pipeline.errors import ExtractionError
-from pipeline.ingest import SUFFIX_FORMATS, read_document
-from pipeline.model import NoticeOutcome, RunStatus
+from pipeline.ingest import SUFFIX_FORMATS
+from pipeline.ingest.attachments import read_notice
+from pipeline.model import NoticeOutcome, NoticeWarning, RunStatus
+from pipeline.notice_files import group_notice_files
 from pipeline.validate import record_to_json
 from pipeline.write import write_json_atomic
 
@@ -25,15 +27,24 @@ NOTICE_SUFFIXES = frozenset(SUFFIX_FORMATS)
 
 
 class Job(BaseModel):
-    """One input file and the output file it will write."""
+    """One notice: its input file, the output file it will write, its attachment files."""
 
     path: Path
     output: Path
     label: str  # the input's path relative to the folder it was found in
+    attachments: list[tuple[Path, str]] = Field(default_factory=list)  # (file, its label)
+    notes: list[str] = Field(default_factory=list)  # how its files were grouped, for the record
 
 
-def plan_jobs(inputs: list[Path], out_dir: Path) -> tuple[list[Job], list[NoticeOutcome]]:
-    """Outputs mirror each input's path below the folder given; clashes are refused."""
+def plan_jobs(inputs: list[Path], out_dir: Path,
+              attach: dict[Path, list[Path]] | None = None) -> tuple[list[Job], list[NoticeOutcome]]:
+    """Outputs mirror each input's path below the folder given; clashes are refused.
+
+    A folder's notices take their attachment files by the naming conventions of
+    `pipeline.notice_files`; `attach` maps a notice to attachment files given by hand.
+    """
+    explicit = {notice.resolve(): [path.resolve() for path in paths]
+                for notice, paths in (attach or {}).items()}
     jobs: list[Job] = []
     refused: list[NoticeOutcome] = []
     claimed: dict[Path, Path] = {}
@@ -41,7 +52,9 @@ def plan_jobs(inputs: list[Path], out_dir: Path) -> tuple[list[Job], list[Notice
         if not given.exists():
             refused.append(_failure(given, ExtractionError("E004_unreadable", "no such file")))
             continue
-        for path, relative in _notice_files(given):
+        found = {path.resolve(): (path, relative) for path, relative in _notice_files(given)}
+        for group in group_notice_files(list(found), explicit):
+            path, relative = found[group.notice]
             output = out_dir / relative.with_suffix(".json")
             if output in claimed:
                 clash = ExtractionError("E006_output_clash",
@@ -49,7 +62,9 @@ def plan_jobs(inputs: list[Path], out_dir: Path) -> tuple[list[Job], list[Notice
                 refused.append(_failure(path, clash))
                 continue
             claimed[output] = path
-            jobs.append(Job(path=path, output=output, label=relative.as_posix()))
+            attachments = [found.get(file, (file, Path(file.name))) for file in group.attachments]
+            jobs.append(Job(path=path, output=output, label=relative.as_posix(), notes=group.notes,
+                            attachments=[(file, label.as_posix()) for file, label in attachments]))
     return jobs, refused
 
 
@@ -74,8 +89,9 @@ def process_job(job: Job, options: RunOptions | None = None) -> NoticeOutcome:
     options = options or RunOptions()
     stale: list[str] = []
     try:
-        document = read_document(job.path)
-        document.path = job.label
+        document = read_notice(job.path, job.label, job.attachments)
+        document.warnings += [NoticeWarning(code="attachment_read_alone", message=note)
+                              for note in job.notes]
         trace: dict | None = {} if options.debug_dir is not None else None
         record = extract_notice(document, trace)
         if options.debug_dir is not None:
@@ -91,6 +107,8 @@ def process_job(job: Job, options: RunOptions | None = None) -> NoticeOutcome:
         return _failure(job.path, ExtractionError("E008_internal", f"{type(error).__name__}: {error}"))
     codes = [warning.code for warning in record.warnings]
     return NoticeOutcome(path=str(job.path), output=str(job.output),
+                         attachments=[str(path) for path, label in job.attachments
+                                      if label in {attached.path for attached in record.attachments}],
                          status=RunStatus.partial if codes or stale else RunStatus.success,
                          catalogue_items=len(record.catalogue), tasks=len(record.tasks),
                          warnings=codes, flags=sum(record.review.flags.values()),

@@ -154,8 +154,9 @@ def blocks_to_tables(blocks: list[Block]) -> list[Table]:
     open_table = False
     for block in blocks:
         if block.kind is not BlockKind.table_row:
-            # Prose ends a table; page numbers and short captions between pages do not.
-            open_table = open_table and len(squash(block.text)) <= MAX_FURNITURE_CHARS
+            # Prose and another file end a table; page numbers and short captions do not.
+            open_table = open_table and block.kind is BlockKind.paragraph \
+                and len(squash(block.text)) <= MAX_FURNITURE_CHARS
             continue
         fields = column_fields(block.cells)
         if fields and open_table and (page := _with_sub_header(tables[-1].pages[-1], block, fields)):
@@ -207,6 +208,8 @@ def category_lines_to_rows(blocks: list[Block]) -> list[Block]:
             if fields := column_fields(block.cells):
                 in_catalogue = table_kind(fields) is TableKind.catalogue or (
                     in_catalogue and table_kind(fields) is TableKind.other)
+        elif block.kind is not BlockKind.paragraph:
+            in_catalogue = False
         elif in_catalogue:
             row = Block(kind=BlockKind.table_row, text=block.text, span=block.span,
                         cells=[Cell(text=block.text.strip(), span=block.span)])

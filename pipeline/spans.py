@@ -13,7 +13,8 @@ class LineIndex:
     """Line starts of one text, so offsets turn into spans without rescanning it.
 
     Given the blocks of a laid-out file (PDF, Word, HTML), a span also takes
-    the page, box or locator of the cell or paragraph it starts in.
+    the page, box or locator of the cell or paragraph it starts in, and the
+    attachment file it is in.
 
     >>> LineIndex("ab\\ncd\\nef").span(3, 7).model_dump()
     {'line': 2, 'end_line': 3, 'start': 3, 'end': 7}
@@ -24,7 +25,8 @@ class LineIndex:
         self._places: list[Span] = []  # sorted spans of cells and paragraphs with a place
         for block in blocks or []:
             for part in block.cells or [block]:
-                if part.span.page is not None or part.span.locator is not None:
+                if part.span.page is not None or part.span.locator is not None \
+                        or part.span.file is not None:
                     self._places.append(part.span)
         self._place_starts = [place.start for place in self._places]
 
@@ -37,7 +39,7 @@ class LineIndex:
         return Span.model_construct(
             line=self.line_of(start), end_line=self.line_of(max(start, end - 1)), start=start,
             end=end, page=place.page if place else None, bbox=place.bbox if place else None,
-            locator=place.locator if place else None)
+            locator=place.locator if place else None, file=place.file if place else None)
 
     def _place_of(self, offset: int) -> Span | None:
         index = bisect_right(self._place_starts, offset) - 1
@@ -49,7 +51,8 @@ class LineIndex:
 def cover(spans: list[Span]) -> Span:
     """The smallest span holding all of `spans` (which must not be empty)."""
     return Span(line=min(s.line for s in spans), end_line=max(s.end_line for s in spans),
-                start=min(s.start for s in spans), end=max(s.end for s in spans))
+                start=min(s.start for s in spans), end=max(s.end for s in spans),
+                file=spans[0].file)
 
 
 class Assembly:

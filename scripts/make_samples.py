@@ -21,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from samples_attachments import attachment_file, split_attachments
 from samples_catalogues import (catalogue_layouts, layout_gold, layout_to_text, layout_to_xlsx,
                                 notice_layout)
 from samples_docx import layout_to_docx
@@ -40,6 +41,11 @@ AS_HTML = {"000_1d3b4e9bec569f5b": "utf-8", "004_96d89b5e45fd7fea": "gbk"}
 # The real pages' conversions, folder -> LibreOffice's target, as a user makes them:
 # `soffice --convert-to pdf page.html` (LibreOffice opens a page as Writer/Web).
 REAL_FORMATS = {"docx": "docx:MS Word 2007 XML", "pdf": "pdf", "txt": "txt:Text (encoded):UTF8"}
+# Notices downloaded with their attachments: folder -> (sample, the notice's file name, format).
+NOTICE_FOLDERS = {"鹤壁": ("000_1d3b4e9bec569f5b", "鹤壁市人民政府办公室关于基本养老服务体系建设重点任务及职责分工的通知", "docx"),
+                  "薛城": ("004_96d89b5e45fd7fea", "通知", "pdf")}
+# Notices side by side in one folder, each attachment named after its notice.
+SIDE_BY_SIDE_FOLDER, SIDE_BY_SIDE = "批次", ("001_a30600b97fcb8a62", "002_85df562a159a1afc")
 REAL_STAMP_DATE = "20261201"
 LAYOUT_STAMP_DATE = "20240101"
 
@@ -58,6 +64,31 @@ def make_samples(samples: Path = SAMPLES) -> list[Path]:
                 for stem, encoding in sorted(AS_HTML.items())]
     written += real_conversions(samples / "real")
     written += catalogue_variants(samples / "layouts", ROOT / "tests" / "gold" / "layouts")
+    written += attachment_folders(layouts, samples / "attachments")
+    return written
+
+
+def attachment_folders(layouts: dict[str, NoticeLayout], folder: Path) -> list[Path]:
+    """Notices split into the notice's file and a file per attachment (see
+    samples_attachments.py): a folder per notice, and notices side by side."""
+    written = []
+    with tempfile.TemporaryDirectory(prefix="make-samples-") as scratch:
+        for place, (stem, name, fmt) in NOTICE_FOLDERS.items():
+            split = split_attachments(layouts[stem])
+            for attached in (attachment_file(title, items, stem) for title, items in split.attachments):
+                written.append(_write(folder / place / attached.name, attached.data))
+            docx = _write(Path(scratch) / place / f"{name}.docx", layout_to_docx(split.notice))
+            if fmt == "pdf":
+                [docx] = convert([docx], "pdf", Path(scratch) / "pdf")
+                fix_pdf_stamps(docx, layouts[stem].stamp_date.replace("-", ""))
+            written.append(_write(folder / place / docx.name, docx.read_bytes()))
+        for stem in SIDE_BY_SIDE:
+            split = split_attachments(layouts[stem])
+            written.append(_write(folder / SIDE_BY_SIDE_FOLDER / f"{stem}.html",
+                                  layout_to_html(split.notice, "utf-8")))
+            for attached in (attachment_file(title, items, stem) for title, items in split.attachments):
+                written.append(_write(folder / SIDE_BY_SIDE_FOLDER / f"{stem}_{attached.name}",
+                                      attached.data))
     return written
 
 

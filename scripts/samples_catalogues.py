@@ -282,7 +282,7 @@ def layout_to_xlsx(layout: CatalogueLayout) -> bytes:
         if part:
             sheet.cell(row, 1, "续表")
             row += 1
-        row = _grid_to_sheet(sheet, grid, row) + 1
+        row = grid_to_sheet(sheet, grid, row) + 1
     sheet.cell(row, 1, NOTE)
     workbook.create_sheet(NOTES_SHEET).cell(1, 1, "本清单所列服务项目由各责任部门按职责组织实施。")
     workbook.properties.creator = "eldercare-notices scripts/make_samples.py"
@@ -309,7 +309,7 @@ def layout_to_text(layout: CatalogueLayout) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _grid_to_sheet(sheet, grid: Grid, top: int) -> int:
+def grid_to_sheet(sheet, grid: Grid, top: int) -> int:
     """Write the grid from row `top`; returns the row after it."""
     positions = [grid.header, *grid.rows]
     for (row, column), cell in place_cells(positions):

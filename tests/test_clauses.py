@@ -7,7 +7,6 @@ and the vocabulary was not tuned to them.
 """
 from __future__ import annotations
 
-
 import pytest
 
 from pipeline.extract.clauses import RuleKind, find_clauses, find_rules, parse_units

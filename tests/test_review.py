@@ -251,7 +251,7 @@ def test_static_assets_come_from_the_package(run, tmp_path):
 def test_pdf_page_image_is_served_as_png(run, tmp_path):
     app = app_for(run, tmp_path)
     _status, html = get(app, "/notice/scan.json")
-    assert 'data-page="' in html and 'data-bbox="' in html and '"pages": {"1": [' in html
+    assert 'data-page="' in html and 'data-bbox="' in html and '"pages": {"0": {"1": [' in html
     response = app.handle(Request("GET", "/page/1/scan.json", {"host": HOST}))
     assert response.status == 200 and response.content_type == "image/png"
     assert response.body.startswith(b"\x89PNG\r\n\x1a\n")

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from pipeline.cli import run_extract
-from pipeline.run import NOTICE_SUFFIXES
+from pipeline.run import plan_jobs
 from tests.conftest import GOLD, OUTPUTS, SAMPLES
 from tests.gold.score import score_document
 
@@ -33,11 +33,11 @@ def sample_outputs():
                   if not any(part.startswith(("_", ".")) for part in path.relative_to(OUTPUTS).parts))
 
 
-def test_every_sample_has_a_committed_output():
-    expected = sorted(path.relative_to(SAMPLES).with_suffix(".json").as_posix()
-                      for path in SAMPLES.rglob("*")
-                      if path.is_file() and path.suffix.lower() in NOTICE_SUFFIXES)
-    assert sample_outputs() == expected
+def test_every_sample_notice_has_a_committed_output():
+    """One record per notice: attachment files are read with their notice."""
+    jobs, refused = plan_jobs([SAMPLES], OUTPUTS)
+    assert refused == []
+    assert sample_outputs() == sorted(job.output.relative_to(OUTPUTS).as_posix() for job in jobs)
 
 
 @pytest.mark.parametrize("name", sample_outputs())
@@ -68,9 +68,9 @@ def test_gold_score_of_the_text_samples(fresh_outputs):
 
 def format_notices():
     """The samples' other formats; the real pages are scored in test_real_corpus, the
-    catalogue layouts in test_layouts."""
+    catalogue layouts in test_layouts, notices split into files in test_attachments."""
     return sorted((folder.name, path.stem) for folder in SAMPLES.iterdir()
-                  if folder.is_dir() and folder.name not in ("txt", "real", "layouts")
+                  if folder.is_dir() and folder.name not in ("txt", "real", "layouts", "attachments")
                   for path in folder.iterdir())
 
 

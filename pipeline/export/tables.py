@@ -80,6 +80,10 @@ def _record_tail() -> tuple[Column, ...]:
         Column("flags", TL, "codes of the review flags: values inferred rather than read"),
         Column("corrected_fields", TL, "JSON Pointers of the fields reviewers corrected"),
         Column("source_line", I, "first line of the notice's text the record was read from"),
+        Column("source_file", T, "the attachment file the record was read from; empty: the "
+                                 "notice's own file"),
+        Column("source_place", T, "where in that file it starts: a PDF page (p.3) or a cell "
+                                  "(清单!B5, tbl[1]/tr[2]/tc[3])"),
     )
 
 
@@ -93,6 +97,7 @@ NOTICES = TableSpec(
         Column("source_sha256", T, "SHA-256 of the notice file", required=True),
         Column("source_format", T, "text, pdf, docx, doc, html …", required=True),
         Column("source_encoding", T, "the text encoding, for text and HTML notices"),
+        Column("attachments", TL, "attachment files read with the notice, in order"),
         Column("title", T, "the notice's title"),
         Column("issuer", T, "the issuing office"),
         Column("doc_number", T, "发文字号"),
@@ -216,6 +221,7 @@ def notice_row(notice: NoticeFile) -> dict[str, Any]:
         "schema_version": record["schema_version"],
         "source_path": source["path"], "source_sha256": source["sha256"],
         "source_format": source["format"], "source_encoding": source.get("encoding"),
+        "attachments": [attached["path"] for attached in record.get("attachments", [])],
         **{key: document.get(key) for key in ("title", "issuer", "doc_number", "date", "region")},
         "catalogue_items": len(record["catalogue"]), "tasks": len(record["tasks"]),
         "warnings": [warning["code"] for warning in record.get("warnings", [])],
@@ -257,11 +263,15 @@ def task_row(notice_id: str, position: int, task: dict[str, Any]) -> dict[str, A
 
 
 def record_tail(record: dict[str, Any]) -> dict[str, Any]:
-    lines = [span["line"] for span in record.get("sources", {}).values() if span]
+    spans = [span for span in record.get("sources", {}).values() if span]
+    first = min(spans, key=lambda span: span["start"], default={})
+    page = first.get("page")
     return {
         "flags": [flag["code"] for flag in record.get("flags", [])],
         "corrected_fields": corrected_fields(record),
-        "source_line": min(lines, default=None),
+        "source_line": first.get("line"),
+        "source_file": first.get("file"),
+        "source_place": f"p.{page}" if page else first.get("locator"),
     }
 
 

@@ -339,7 +339,7 @@ def category_of(block: Block) -> str | None:
 def cover_spans(cells: list[Cell]) -> Span:
     return Span(line=cells[0].span.line, end_line=cells[-1].span.end_line,
                 start=cells[0].span.start, end=cells[-1].span.end, locator=cells[0].span.locator,
-                page=cells[0].span.page)
+                page=cells[0].span.page, file=cells[0].span.file)
 
 
 def _sub_span(span: Span, offset: int) -> Span:

@@ -4,7 +4,7 @@
 |---|---|
 | `GET /` (`?order=flagged`) | the index of the output folder's notices |
 | `GET /notice/<output>` | one notice: source text with spans, records, edit controls |
-| `GET /page/<n>/<output>` | page n of a PDF notice as PNG |
+| `GET /page/<n>/<output>[?file=k]` | page n of a PDF notice (or of its k-th attachment) as PNG |
 | `GET /static/<name>` | the page's script and style, from the package |
 | `POST /api/corrections` | save a correction (JSON in, JSON out) |
 
@@ -109,7 +109,8 @@ class ReviewApp:
         if path.startswith("/notice/"):
             return self.notice(path.removeprefix("/notice/"))
         if match := PAGE_ROUTE.match(path):
-            return self.page_image(match[2], int(match[1]))
+            file = parse_qs(urlsplit(request.target).query).get("file", ["0"])[0]
+            return self.page_image(match[2], int(match[1]), int(file) if file.isdigit() else -1)
         if path.startswith("/static/"):
             return static_file(path.removeprefix("/static/"))
         return Response.text("not found", 404)
@@ -128,13 +129,16 @@ class ReviewApp:
             return Response.text(f"the record {output} could not be read: {error}", 500)
         return Response.html(html)
 
-    def page_image(self, output: str, page: int) -> Response:
+    def page_image(self, output: str, page: int, file: int = 0) -> Response:
+        """Page `page` of the notice's PDF (`file` 0) or of its `file`-th attachment."""
         entry = self.catalog().find(output)
-        if entry is None or entry.source_path is None or not entry.source_path.is_file():
+        files = [entry.source_path, *entry.attachments] if entry is not None else []
+        path = files[file] if 0 <= file < len(files) else None
+        if path is None or not path.is_file():
             return Response.text("no source file for this notice", 404)
-        if not is_pdf(entry.source_path):
+        if not is_pdf(path):
             return Response.text("the source is not a PDF", 404)
-        png = self.reader.page_png(entry.source_path, page)
+        png = self.reader.page_png(path, page)
         if png is None:
             return Response.text("no such page", 404)
         return Response(200, png, "image/png")

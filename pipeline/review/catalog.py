@@ -25,6 +25,7 @@ class NoticeEntry:
     output: str | None  # the output path relative to the folder; None when nothing was written
     source_path: Path | None  # the input file, when known
     status: str = "success"
+    attachments: list[Path] = field(default_factory=list)  # attachment files read with it
     error_code: str | None = None
     error: str | None = None
     catalogue_items: int = 0
@@ -68,6 +69,7 @@ def summary_to_entry(item: dict) -> NoticeEntry:
     output = item.get("output")
     return NoticeEntry(
         label=output or (path.name if path else "?"), output=output, source_path=path,
+        attachments=[Path(attached) for attached in item.get("attachments", [])],
         status=item.get("status", "success"), error_code=item.get("error_code"),
         error=item.get("error"), catalogue_items=item.get("catalogue_items", 0),
         tasks=item.get("tasks", 0), warnings=list(item.get("warnings", [])),
@@ -93,6 +95,7 @@ def record_to_entry(out_dir: Path, path: Path) -> NoticeEntry:
     source = Path(record.source.path)
     return NoticeEntry(
         label=output, output=output, source_path=source if source.is_file() else None,
+        attachments=[Path(attached.path) for attached in record.attachments],
         status="partial_success" if record.warnings else "success",
         catalogue_items=len(record.catalogue), tasks=len(record.tasks),
         warnings=[warning.code for warning in record.warnings],

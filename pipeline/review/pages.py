@@ -10,6 +10,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from pipeline.corrections import CorrectionEntry, corrections_for
+from pipeline.model import NoticeRecord
 from pipeline.review.catalog import Catalog, NoticeEntry, flagged_first
 from pipeline.review.highlight import SpanIndex, text_to_pieces
 from pipeline.review.source import SourceReader, SourceText, is_pdf
@@ -34,7 +35,7 @@ def notice_page(catalog: Catalog, entry: NoticeEntry, reader: SourceReader, toke
                 corrections_dir: Path) -> str:
     """The source text with every span marked beside the records, ready to edit."""
     record = catalog.load_record(entry)
-    source = reader.text(entry.source_path)
+    source = reader.text(entry.source_path, attached_files(entry, record))
     text = source.text or ""
     spans = SpanIndex(len(text))
     view = notice_to_view(record, spans, stored_corrections(corrections_dir, record.notice_id))
@@ -43,7 +44,7 @@ def notice_page(catalog: Catalog, entry: NoticeEntry, reader: SourceReader, toke
     script_data = {"notice": entry.output, "pages": pdf_pages}
     return ENVIRONMENT.get_template("notice.html").render(
         entry=entry, record=record, view=view, pieces=pieces, source=source,
-        source_changed=source_changed(source, record.source.sha256), token=token,
+        source_changed=source_changed(source, record), token=token,
         script_data=script_data, corrections_dir=str(corrections_dir),
         document_fields=DOCUMENT_FIELDS, catalogue_fields=CATALOGUE_FIELDS,
         task_fields=TASK_FIELDS)
@@ -58,12 +59,21 @@ def stored_corrections(corrections_dir: Path, notice_id: str) -> list[Correction
     return stored.corrections if stored else []
 
 
-def page_boxes(reader: SourceReader, entry: NoticeEntry) -> dict[str, list[float]]:
-    """Page number -> [x0, top, width, height] in points, for drawing a value's box."""
-    if not is_pdf(entry.source_path):
-        return {}
-    return {str(number): list(box) for number, box in reader.page_sizes(entry.source_path).items()}
+def attached_files(entry: NoticeEntry, record: NoticeRecord) -> list[tuple[Path, str]]:
+    """The attachment files with the labels the record read them under."""
+    return [(path, attached.path) for path, attached in zip(entry.attachments, record.attachments)]
 
 
-def source_changed(source: SourceText, recorded_sha256: str) -> bool:
-    return bool(source.sha256 and recorded_sha256 and source.sha256 != recorded_sha256)
+def page_boxes(reader: SourceReader, entry: NoticeEntry) -> dict[str, dict[str, list[float]]]:
+    """Per file (0: the notice, n: its n-th attachment), page number -> [x0, top, width,
+    height] in points, for drawing a value's box."""
+    files = [entry.source_path, *entry.attachments]
+    return {str(index): {str(number): list(box) for number, box in reader.page_sizes(path).items()}
+            for index, path in enumerate(files) if path is not None and path.is_file() and is_pdf(path)}
+
+
+def source_changed(source: SourceText, record: NoticeRecord) -> bool:
+    """The notice's file or an attachment changed since the run (so spans may be off)."""
+    recorded = (record.source.sha256, *(attached.sha256 for attached in record.attachments))
+    read = (source.sha256, *source.attachment_sha256)
+    return bool(source.sha256) and recorded != read

@@ -1,4 +1,5 @@
-"""The source of a notice as the reviewer sees it: its text, and for a PDF its pages as images.
+"""The source of a notice as the reviewer sees it: its text (its attachments' after it),
+and for a PDF its pages as images.
 
 Reading a PDF or Word file takes a second or more, so texts and rendered
 pages are kept in memory, keyed by the file's path, size and modification
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import ExtractionError
-from pipeline.ingest import read_document
+from pipeline.ingest.attachments import read_notice
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class SourceText:
     text: str | None
     sha256: str | None = None
     problem: str | None = None  # shown to the reviewer when the text is missing
+    attachment_sha256: tuple[str, ...] = ()  # of the attachments that could be read
 
 
 class LruCache:
@@ -68,10 +70,14 @@ class SourceReader:
         self._pages = LruCache(settings.cached_pages)
         self._sizes = LruCache(settings.cached_texts)
 
-    def text(self, path: Path | None) -> SourceText:
+    def text(self, path: Path | None, attachments: list[tuple[Path, str]] = ()) -> SourceText:
+        """The notice's text, with its attachments' after it under the labels the record
+        gave them (the text holds them), so the record's spans fall where they did."""
         if path is None or not path.is_file():
             return SourceText(None, problem=f"The source file is missing: {path or 'not recorded'}.")
-        return self._texts.get_or_make(file_key(path), lambda: read_source_text(path))
+        key = (file_key(path), *((file_key(file) if file.is_file() else str(file), label)
+                                 for file, label in attachments))
+        return self._texts.get_or_make(key, lambda: read_source_text(path, attachments))
 
     def page_sizes(self, path: Path) -> dict[int, tuple[float, float, float, float]]:
         """Page number -> the page's box (x0, top, width, height) in points."""
@@ -84,12 +90,13 @@ class SourceReader:
             key, lambda: render_pdf_page(path, page, self.settings.page_resolution))
 
 
-def read_source_text(path: Path) -> SourceText:
+def read_source_text(path: Path, attachments: list[tuple[Path, str]] = ()) -> SourceText:
     try:
-        document = read_document(path)
+        document = read_notice(path, path.name, list(attachments))
     except ExtractionError as error:
         return SourceText(None, problem=f"The source file could not be read: [{error.code}] {error}")
-    return SourceText(document.text, sha256=document.sha256)
+    return SourceText(document.text, sha256=document.sha256,
+                      attachment_sha256=tuple(info.sha256 for info in document.attachments))
 
 
 def is_pdf(path: Path) -> bool:

@@ -42,6 +42,8 @@ class ValueView:
     page: int | None = None
     bbox: tuple[float, float, float, float] | None = None
     locator: str | None = None  # where in the file: sheet!B5, a Word table cell, an HTML cell
+    file: int = 0  # which file: 0 the notice's own, n its n-th attachment
+    file_name: str | None = None  # the attachment's path, shown with the value
     flags: list[Flag] = field(default_factory=list)
     correction: AppliedCorrection | None = None
     pending: CorrectionEntry | None = None  # saved, not yet applied by a run
@@ -68,6 +70,12 @@ class NoticeView:
     catalogue: list[RecordView]
     tasks: list[RecordView]
     warnings: list[ValueView]
+
+    def values(self) -> list[ValueView]:
+        """Every value shown, with the quantities, and the warnings."""
+        records = [self.document, *self.catalogue, *self.tasks]
+        return [value for record in records for value in [*record.values, *record.quantities]] \
+            + self.warnings
 
 
 def value_text(value) -> str:
@@ -127,7 +135,7 @@ def span_place(span: Span | None, kind: str, spans: SpanIndex) -> dict:
     if span is None:
         return {}
     return {"span": spans.add(span, kind), "page": span.page, "bbox": span.bbox,
-            "locator": span.locator}
+            "locator": span.locator, "file_name": span.file}
 
 
 def quantity_view(record_id: str, name: str, quantity: Quantity, spans: SpanIndex) -> ValueView:
@@ -153,4 +161,8 @@ def notice_to_view(record: NoticeRecord, spans: SpanIndex,
     warnings = [ValueView(record_id="", name=warning.code, display=warning.message,
                           edit_text=None, **span_place(warning.span, "warning", spans))
                 for warning in record.warnings]
-    return NoticeView(document, catalogue, tasks, warnings)
+    view = NoticeView(document, catalogue, tasks, warnings)
+    numbers = {attached.path: index for index, attached in enumerate(record.attachments, start=1)}
+    for value in view.values():
+        value.file = numbers.get(value.file_name, 0)
+    return view

@@ -47,21 +47,25 @@
       if (marks.length) marks[0].scrollIntoView({ block: "center", behavior: "smooth" });
       setTimeout(() => marks.forEach((mark) => mark.classList.remove("flash")), FLASH_MS);
     }
-    if (holder.dataset.page) showPage(data, holder.dataset.page, holder.dataset.bbox);
+    if (holder.dataset.page) {
+      showPage(data, holder.dataset.file || "0", holder.dataset.page, holder.dataset.bbox);
+    }
   }
 
-  function pageUrl(data, page) {
+  // file: 0 for the notice's own file, n for its n-th attachment
+  function pageUrl(data, file, page) {
     const output = data.notice.split("/").map(encodeURIComponent).join("/");
-    return "/page/" + encodeURIComponent(page) + "/" + output;
+    const url = "/page/" + encodeURIComponent(page) + "/" + output;
+    return file === "0" ? url : url + "?file=" + encodeURIComponent(file);
   }
 
-  function showPage(data, page, bbox) {
+  function showPage(data, file, page, bbox) {
     const view = document.getElementById("page-view");
-    const box = data.pages[page];
+    const box = (data.pages[file] || {})[page];
     if (!view || !box) return;
     view.hidden = false;
     const image = document.getElementById("page-image");
-    const url = pageUrl(data, page);
+    const url = pageUrl(data, file, page);
     if (image.getAttribute("src") !== url) image.setAttribute("src", url);
     document.getElementById("page-caption").textContent = "Page " + page;
     const rect = document.getElementById("page-bbox");
