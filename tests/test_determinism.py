@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
-from pipeline.run import NOTICE_SUFFIXES
+from pipeline.run import plan_jobs
 from tests.conftest import ROOT, SAMPLES
 
 FORMATS = ("txt", "docx", "pdf", "html")
@@ -85,9 +85,11 @@ def seeded_runs(notices, tmp_path_factory) -> list[dict[str, bytes]]:
 
 
 def expected_records(notices: Path) -> list[str]:
-    return sorted(path.relative_to(notices).with_suffix(".json").as_posix()
-                  for path in notices.rglob("*")
-                  if path.is_file() and path.suffix.lower() in NOTICE_SUFFIXES)
+    """One record per notice: attachment files join their notice's record."""
+    out = Path("out")
+    jobs, refused = plan_jobs([notices], out)
+    assert not refused
+    return sorted(job.output.relative_to(out).as_posix() for job in jobs)
 
 
 def test_every_format_is_run(two_runs, notices):
