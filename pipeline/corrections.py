@@ -13,9 +13,16 @@ Within one record no two corrections touch overlapping fields: a correction
 inside an already corrected field is folded into that field's correction, and
 one around corrected fields replaces them. So every `test` meets the value the
 pipeline extracted, whatever else was corrected.
+
+A corrections file that cannot be read or validated (hand-edited into bad
+JSON, emptied, saved with a byte-order mark, a patch without its test, an
+unknown key, a patch on a protected field) never blocks extraction: the
+notice is extracted without it, carries the warning `corrections_invalid`
+with the reason, and the file is left as it is for a person to repair.
 """
 from __future__ import annotations
 
+import codecs
 import json
 import logging
 from datetime import datetime, timezone
@@ -28,7 +35,8 @@ from jsonpointer import EndOfList, JsonPointer, JsonPointerException
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pipeline.errors import ExtractionError
-from pipeline.model import AppliedCorrection, CatalogueItem, DocumentMeta, NoticeRecord, Task
+from pipeline.model import (AppliedCorrection, CatalogueItem, DocumentMeta, NoticeRecord,
+                            NoticeWarning, Task)
 from pipeline.validate import record_to_json
 from pipeline.write import write_json_atomic
 
@@ -36,8 +44,13 @@ log = logging.getLogger(__name__)
 
 # Where corrections live unless a folder is given: apart from the outputs, which every run rewrites.
 CORRECTIONS_DIR = Path("corrections")
-# Fields no correction may change: they address the record or hold its applied corrections.
-PROTECTED_FIELDS = frozenset({"id", "corrections"})
+# Fields no correction may change: they address the record (ids), say where its values came
+# from (provenance) or hold its applied corrections.
+PROTECTED_FIELDS = frozenset({"id", "parent", "sources", "corrections"})
+# A field of this name anywhere inside a record is provenance (an amount's span).
+PROTECTED_INNER_FIELDS = frozenset({"span"})
+# The warning a notice carries when its corrections file cannot be used.
+INVALID_WARNING = "corrections_invalid"
 # How much of a value a stale reason quotes, so that the reason stays one line.
 REASON_VALUE_CHARS = 60
 
@@ -69,6 +82,10 @@ class CorrectionEntry(BaseModel):
     def _starts_with_test(cls, patch: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if len(patch) < 2 or patch[0].get("op") != "test" or "value" not in patch[0]:
             raise ValueError("a correction's patch is a test of the extracted value, then the change")
+        for operation in patch:
+            for key in ("path", "from"):
+                if key in operation:
+                    protected_field_refusal(operation[key])
         return patch
 
     @property
@@ -80,6 +97,10 @@ class CorrectionEntry(BaseModel):
     def expected(self) -> Any:
         """The value the pipeline extracted when the correction was made."""
         return self.patch[0]["value"]
+
+
+class CorrectionsInvalid(ValueError):
+    """A corrections file that cannot be read or validated; the message says why."""
 
 
 class CorrectionFile(BaseModel):
@@ -101,16 +122,47 @@ def corrections_path(corrections_dir: Path, notice_id: str) -> Path:
 
 
 def corrections_for(corrections_dir: Path, notice_id: str) -> CorrectionFile | None:
-    """The notice's stored corrections, or None when it has none."""
+    """The notice's stored corrections, or None when it has none.
+
+    Raises `CorrectionsInvalid` when the file is there but cannot be used.
+    """
     path = corrections_path(corrections_dir, notice_id)
-    return _read(path) if path.is_file() else None
+    return _read(path) if path.exists() else None
 
 
 def _read(path: Path) -> CorrectionFile:
+    return parse_corrections_file(path.name, _read_bytes(path))
+
+
+def _read_bytes(path: Path) -> bytes:
     try:
-        return CorrectionFile.model_validate_json(path.read_text(encoding="utf-8"))
+        return path.read_bytes()
+    except OSError as error:
+        raise CorrectionsInvalid(f"corrections file {path.name}: cannot be read ({error.strerror or error})") from None
+
+
+def parse_corrections_file(name: str, raw: bytes) -> CorrectionFile:
+    """The corrections in a file's bytes, or `CorrectionsInvalid` saying what to repair.
+
+    >>> parse_corrections_file("x.json", b"")
+    Traceback (most recent call last):
+    ...
+    pipeline.corrections.CorrectionsInvalid: corrections file x.json: the file is empty
+    """
+    if not raw.strip():
+        raise CorrectionsInvalid(f"corrections file {name}: the file is empty")
+    if raw.startswith(codecs.BOM_UTF8):
+        # Read as it is, the BOM would hide the corrections from any other JSON tool too.
+        raise CorrectionsInvalid(f"corrections file {name}: it starts with a byte-order mark; "
+                                 "save it as UTF-8 without one")
+    try:
+        return CorrectionFile.model_validate_json(raw)
     except ValidationError as error:
-        raise ValueError(f"{path} is not a corrections file: {error}") from error
+        first = error.errors()[0]
+        location = "/".join(str(part) for part in first["loc"])
+        where = f" at {location}" if location else ""
+        raise CorrectionsInvalid(f"corrections file {name}: invalid{where}: "
+                                 f"{first['msg']}") from None
 
 
 def _write(corrections_dir: Path, stored: CorrectionFile) -> None:
@@ -138,7 +190,7 @@ def _files_by_source(folder: str, modified_ns: int) -> dict[str, tuple[Correctio
     for path in sorted(Path(folder).glob("*.json")):
         try:
             stored = _read(path)
-        except (OSError, ValueError) as error:  # one broken file must not stop every notice
+        except CorrectionsInvalid as error:  # one broken file must not stop every notice
             log.warning("skipping %s: %s", path, error)
             continue
         found.setdefault(stored.source_path, []).append(stored)
@@ -192,6 +244,8 @@ def _extracted_data(record: NoticeRecord) -> dict[str, Any]:
         part["corrections"] = []
         slot.container[slot.key] = part
     data["review"].update(corrections_applied=0, stale_corrections=0)
+    data["warnings"] = [warning for warning in data["warnings"]
+                        if warning["code"] != INVALID_WARNING]
     return data
 
 
@@ -201,9 +255,14 @@ def _extracted_data(record: NoticeRecord) -> dict[str, Any]:
 def apply_corrections(record: NoticeRecord, corrections_dir: Path) -> tuple[NoticeRecord, list[str]]:
     """The record with its notice's stored corrections applied, and why each other one is stale.
 
-    Idempotent: corrections the record already carries are undone first.
+    Idempotent: corrections the record already carries are undone first. A
+    corrections file that cannot be used leaves the record as extracted, with
+    the warning `corrections_invalid` saying why.
     """
-    stored = corrections_for(corrections_dir, record.notice_id)
+    try:
+        stored = corrections_for(corrections_dir, record.notice_id)
+    except CorrectionsInvalid as error:
+        return _without_corrections(record, str(error)), []
     earlier = _earlier_versions(corrections_dir, record) if stored is None else []
     if stored is None and not earlier and not _carries_corrections(record):
         review = record.review.model_copy(update={"corrections_applied": 0, "stale_corrections": 0})
@@ -220,7 +279,17 @@ def apply_corrections(record: NoticeRecord, corrections_dir: Path) -> tuple[Noti
     return NoticeRecord.model_validate(data), stale
 
 
+def _without_corrections(record: NoticeRecord, problem: str) -> NoticeRecord:
+    """The record as extracted, warning that its corrections file cannot be used."""
+    data = _extracted_data(record)
+    data["warnings"].append(NoticeWarning(code=INVALID_WARNING, message=problem)
+                            .model_dump(mode="json"))
+    return NoticeRecord.model_validate(data)
+
+
 def _carries_corrections(record: NoticeRecord) -> bool:
+    if any(warning.code == INVALID_WARNING for warning in record.warnings):
+        return True
     return any(part.corrections for part in [record.document, *record.catalogue, *record.tasks])
 
 
@@ -351,9 +420,25 @@ def checked_pointer(field: str) -> JsonPointer:
         raise ValueError(f"{field!r} is not a JSON Pointer such as '/target_group': {error}") from None
     if not pointer.parts:
         raise ValueError("a correction changes a field of the record, not the whole record")
-    if pointer.parts[0] in PROTECTED_FIELDS:
-        raise ValueError(f"{field} cannot be corrected")
+    protected_field_refusal(field)
     return pointer
+
+
+def protected_field_refusal(field: str) -> None:
+    """Raise ValueError when `field` (a JSON Pointer) is or lies inside a protected field.
+
+    >>> protected_field_refusal("/amounts/0/value")
+    >>> protected_field_refusal("/amounts/0/span/start")
+    Traceback (most recent call last):
+    ...
+    ValueError: /amounts/0/span/start cannot be corrected: it is an id or provenance
+    """
+    try:
+        parts = JsonPointer(field).parts
+    except JsonPointerException as error:
+        raise ValueError(f"{field!r} is not a JSON Pointer: {error}") from None
+    if (parts and parts[0] in PROTECTED_FIELDS) or PROTECTED_INNER_FIELDS & set(parts[1:]):
+        raise ValueError(f"{field} cannot be corrected: it is an id or provenance")
 
 
 def _patch_for(extracted: dict[str, Any], current: dict[str, Any], corrected_fields: list[str],

@@ -183,6 +183,17 @@ def test_notice_page_marks_every_value_span_in_the_source(run, tmp_path):
     assert 'id="filter-flagged"' in html and 'class="flag-reason"' in html
 
 
+def test_a_broken_corrections_file_is_shown_with_its_reason(run, tmp_path):
+    folder = tmp_path / "corrections"
+    folder.mkdir()
+    broken = folder / f"{record(run).notice_id}.json"
+    broken.write_bytes(b'{"notice_id": ')
+    status, html = get(app_for(run, tmp_path), "/notice/hostile.json")
+    assert status == 200 and 'id="corrections-invalid"' in html
+    assert f"corrections file {broken.name}: invalid" in html
+    assert broken.read_bytes() == b'{"notice_id": '
+
+
 def test_markup_in_a_notice_is_shown_escaped(run, tmp_path):
     app = app_for(run, tmp_path)
     for target in ("/notice/hostile.json", f"/notice/{ODD_NAME}.json", "/"):
