@@ -34,6 +34,7 @@ import jsonpatch
 from jsonpointer import EndOfList, JsonPointer, JsonPointerException
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from pipeline.corrections_store import append_log, file_version, locked
 from pipeline.errors import ExtractionError
 from pipeline.model import (AppliedCorrection, CatalogueItem, DocumentMeta, NoticeRecord,
                             NoticeWarning, Task)
@@ -101,6 +102,15 @@ class CorrectionEntry(BaseModel):
 
 class CorrectionsInvalid(ValueError):
     """A corrections file that cannot be read or validated; the message says why."""
+
+
+class CorrectionConflict(ValueError):
+    """A save made against an older version of the corrections file than the one stored."""
+
+    def __init__(self, message: str, version: str, entries: list[CorrectionEntry]):
+        super().__init__(message)
+        self.version = version  # the stored file's version now
+        self.entries = entries  # the stored corrections of the record the save was for
 
 
 class CorrectionFile(BaseModel):
@@ -359,15 +369,25 @@ def _source_changed(entry: CorrectionEntry, version: CorrectionFile, record: Not
 
 def add_correction(corrections_dir: Path, record: NoticeRecord, record_id: str, field: str,
                    new_value: Any, author: str, note: str | None = None,
-                   now: datetime | None = None) -> CorrectionEntry:
+                   now: datetime | None = None, expected_version: str | None = None) -> CorrectionEntry:
     """Store a reviewer's correction of `field` (a JSON Pointer) in one record of the notice.
 
     `record` is the notice as extracted; corrections it already carries are
     undone first. `field` may name a list item, `/lead_units/-` appends and
     `new_value=REMOVE` removes an item. Raises ValueError, writing nothing,
     when the record or field does not exist or the corrected notice would
-    not validate.
+    not validate, and `CorrectionConflict` when `expected_version` is given
+    and the stored file is no longer that version.
     """
+    return save_correction_versioned(corrections_dir, record, record_id, field, new_value, author,
+                                     note, now, expected_version)[0]
+
+
+def save_correction_versioned(corrections_dir: Path, record: NoticeRecord, record_id: str,
+                              field: str, new_value: Any, author: str, note: str | None = None,
+                              now: datetime | None = None, expected_version: str | None = None
+                              ) -> tuple[CorrectionEntry, str]:
+    """`add_correction`, also returning the file's version after the save."""
     if not author.strip():
         raise ValueError("a correction needs its author")
     pointer = checked_pointer(field)
@@ -375,9 +395,41 @@ def add_correction(corrections_dir: Path, record: NoticeRecord, record_id: str, 
     slot = _slots(data).get(record_id)
     if slot is None:
         raise ValueError(f"{record_id}: no such record in notice {record.notice_id}")
-    stored = corrections_for(corrections_dir, record.notice_id) or CorrectionFile(
-        notice_id=record.notice_id, source_path=record.source.path,
-        source_sha256=record.source.sha256)
+    path = corrections_path(corrections_dir, record.notice_id)
+    with locked(path):
+        stored = _stored_at(path, record, record_id, expected_version)
+        entry = _new_entry(stored, slot, record_id, pointer, new_value, author, note, now)
+        kept = [other for other in stored.corrections
+                if not (other.record == record_id and _overlap(other.field, entry.field))]
+        updated = stored.model_copy(update={"source_path": record.source.path,
+                                            "corrections": kept + [entry]})
+        _check_corrected_notice(data, updated.corrections)
+        _write(corrections_dir, updated)
+        version = file_version(path)
+        append_log(path, {"action": "add", "at": entry.at, "author": entry.author,
+                          "record": entry.record, "field": entry.field, "patch": entry.patch,
+                          "note": entry.note, "version": version})
+    return entry, version
+
+
+def _stored_at(path: Path, record: NoticeRecord, record_id: str,
+               expected_version: str | None) -> CorrectionFile:
+    """The stored corrections (a new file if none), refusing a save made on another version."""
+    version = file_version(path)
+    stored = _read(path) if path.exists() else None
+    if expected_version is not None and expected_version != version:
+        entries = [entry for entry in (stored.corrections if stored else [])
+                   if entry.record == record_id]
+        raise CorrectionConflict("another reviewer saved corrections of this notice since you "
+                                 "opened it", version, entries)
+    return stored or CorrectionFile(notice_id=record.notice_id, source_path=record.source.path,
+                                    source_sha256=record.source.sha256)
+
+
+def _new_entry(stored: CorrectionFile, slot: _Slot, record_id: str, pointer: JsonPointer,
+               new_value: Any, author: str, note: str | None,
+               now: datetime | None) -> CorrectionEntry:
+    """The correction that takes the record, as corrected so far, to `new_value` at `pointer`."""
     extracted = slot.container[slot.key]
     current, corrected_fields = extracted, []
     for entry in (entry for entry in stored.corrections if entry.record == record_id):
@@ -388,28 +440,31 @@ def add_correction(corrections_dir: Path, record: NoticeRecord, record_id: str, 
         patch = _patch_for(extracted, current, corrected_fields, pointer, _as_json(new_value))
     except LookupError as error:
         raise ValueError(f"{record_id}: {error}") from None
-    entry = CorrectionEntry(record=record_id, patch=patch, author=author, at=_timestamp(now),
-                            note=note)
-    kept = [other for other in stored.corrections
-            if not (other.record == record_id and _overlap(other.field, entry.field))]
-    updated = stored.model_copy(update={"source_path": record.source.path,
-                                        "corrections": kept + [entry]})
-    _check_corrected_notice(data, updated.corrections)
-    _write(corrections_dir, updated)
-    return entry
+    return CorrectionEntry(record=record_id, patch=patch, author=author, at=_timestamp(now),
+                           note=note)
 
 
-def remove_correction(corrections_dir: Path, notice_id: str, record_id: str,
-                      field: str) -> CorrectionEntry | None:
+def corrections_version(corrections_dir: Path, notice_id: str) -> str:
+    """The version of the notice's corrections file, for a later compare-and-set save."""
+    return file_version(corrections_path(corrections_dir, notice_id))
+
+
+def remove_correction(corrections_dir: Path, notice_id: str, record_id: str, field: str,
+                      author: str = "", now: datetime | None = None) -> CorrectionEntry | None:
     """Forget the correction of `field` in the record (the extracted value returns); the removed one."""
-    stored = corrections_for(corrections_dir, notice_id)
-    if stored is None:
+    path = corrections_path(corrections_dir, notice_id)
+    if not path.exists():
         return None
-    removed = next((entry for entry in stored.corrections
-                    if entry.record == record_id and entry.field == field), None)
-    if removed is not None:
-        kept = [entry for entry in stored.corrections if entry is not removed]
-        _write(corrections_dir, stored.model_copy(update={"corrections": kept}))
+    with locked(path):
+        stored = corrections_for(corrections_dir, notice_id)
+        removed = next((entry for entry in stored.corrections
+                        if entry.record == record_id and entry.field == field), None)
+        if removed is not None:
+            kept = [entry for entry in stored.corrections if entry is not removed]
+            _write(corrections_dir, stored.model_copy(update={"corrections": kept}))
+            append_log(path, {"action": "remove", "at": _timestamp(now), "author": author,
+                              "record": record_id, "field": field, "patch": removed.patch,
+                              "note": None, "version": file_version(path)})
     return removed
 
 

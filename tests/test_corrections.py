@@ -301,7 +301,8 @@ def test_the_file_is_readable_json_in_the_order_corrections_were_made(tmp_path, 
     assert data["source_sha256"] == record.source.sha256
     assert list(data["corrections"][0]) == ["record", "patch", "author", "at", "note"]
     assert [c["patch"][1]["path"] for c in data["corrections"]] == ["/funding", "/target_group"]
-    assert [p.name for p in tmp_path.iterdir()] == [f"{record.notice_id}.json"]  # no temporaries
+    assert sorted(p.name for p in tmp_path.iterdir()) == [  # the file and its log, no temporaries
+        f"{record.notice_id}.json", f"{record.notice_id}.log.jsonl"]
 
 
 def test_removing_a_correction_brings_back_the_extracted_value(tmp_path, record):
@@ -421,3 +422,37 @@ def test_protected_fields_are_refused_when_saving(tmp_path, record, field):
     with pytest.raises(ValueError, match="cannot be corrected"):
         correct(tmp_path, record, item_id(record, 1), field, "x")
     assert not corrections_path(tmp_path, record.notice_id).exists()
+
+
+# --- saving as a transaction ---------------------------------------------------------------
+
+
+def test_every_save_and_removal_is_in_the_audit_log(tmp_path, record):
+    from pipeline.corrections_store import read_log
+    correct(tmp_path, record, item_id(record, 1), "/target_group", "80周岁及以上老年人", note="核对")
+    correct(tmp_path, record, item_id(record, 1), "/target_group", "特困老年人")  # replaces it
+    remove_correction(tmp_path, record.notice_id, item_id(record, 1), "/target_group",
+                      author="李四", now=WHEN)
+    events = read_log(corrections_path(tmp_path, record.notice_id))
+    assert [(e["action"], e["author"], e["patch"][-1].get("value")) for e in events] == [
+        ("add", "张三", "80周岁及以上老年人"), ("add", "张三", "特困老年人"),
+        ("remove", "李四", "特困老年人")]
+    assert events[0]["note"] == "核对" and events[0]["at"] == WHEN.isoformat()
+    assert events[0]["record"] == item_id(record, 1) and events[0]["field"] == "/target_group"
+
+
+def test_a_save_on_an_old_version_is_a_conflict_and_writes_nothing(tmp_path, record):
+    from pipeline.corrections import CorrectionConflict, corrections_version
+    seen = corrections_version(tmp_path, record.notice_id)
+    assert seen == "none"
+    correct(tmp_path, record, item_id(record, 1), "/target_group", "特困老年人",
+            expected_version=seen)
+    before = corrections_path(tmp_path, record.notice_id).read_bytes()
+    with pytest.raises(CorrectionConflict) as conflict:  # a second reviewer, on the page read before
+        correct(tmp_path, record, item_id(record, 1), "/name", "长寿补贴", expected_version=seen)
+    assert [entry.patch[-1]["value"] for entry in conflict.value.entries] == ["特困老年人"]
+    assert conflict.value.version == corrections_version(tmp_path, record.notice_id)
+    assert corrections_path(tmp_path, record.notice_id).read_bytes() == before
+    correct(tmp_path, record, item_id(record, 1), "/name", "长寿补贴",
+            expected_version=conflict.value.version)  # re-applied on the version now stored
+    assert len(corrections_for(tmp_path, record.notice_id).corrections) == 2

@@ -336,6 +336,63 @@ def test_an_invalid_correction_gets_the_message_and_writes_nothing(run, server, 
     assert not (tmp_path / "corrections").exists() or not any((tmp_path / "corrections").iterdir())
 
 
+def saved_values(folder: Path) -> set[str]:
+    """Every value the stored corrections files set."""
+    return {entry["patch"][-1]["value"] for path in folder.glob("*.json")
+            for entry in json.loads(path.read_text(encoding="utf-8"))["corrections"]}
+
+
+def post_together(server, bodies: list[dict]) -> list[tuple[int, dict]]:
+    """POST the bodies at the same moment, one thread each."""
+    barrier = threading.Barrier(len(bodies))
+    replies: list = [None] * len(bodies)
+
+    def send(index: int) -> None:
+        barrier.wait()
+        replies[index] = post(server, bodies[index])
+
+    threads = [threading.Thread(target=send, args=(index,)) for index in range(len(bodies))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return replies
+
+
+TRIALS = 20
+
+
+def test_two_reviewers_saving_at_once_lose_no_save(run, server, tmp_path):
+    """The page sends the version it read: one save wins, the other gets 409 with the winner's
+    change and saves again on the version now stored; without a version both are kept."""
+    from pipeline.corrections import corrections_version
+    from pipeline.corrections_store import read_log
+    folder, notice = tmp_path / "corrections", record(run)
+    saved = 0
+    for trial in range(TRIALS):
+        version = corrections_version(folder, notice.notice_id)
+        bodies = [{**correction(run, field, f"{field[1:]} {trial}"), "version": version}
+                  for field in ("/name", "/content")]
+        replies = post_together(server, bodies)
+        assert sorted(status for status, _reply in replies) == [200, 409]
+        [(body, conflict)] = [(body, reply) for body, (status, reply) in zip(bodies, replies)
+                              if status == 409]
+        winner = next(b for b in bodies if b is not body)
+        assert winner["value"] in {change["value"] for change in conflict["theirs"]}
+        status, _reply = post(server, {**body, "version": conflict["version"]})  # re-applied
+        assert status == 200
+        assert {winner["value"], body["value"]} <= saved_values(folder)
+        saved += 2
+    for trial in range(TRIALS):  # scripts that send no version: the lock alone keeps both
+        bodies = [correction(run, field, f"{field[1:]} unversioned {trial}")
+                  for field in ("/name", "/content")]
+        assert [status for status, _reply in post_together(server, bodies)] == [200, 200]
+        assert {body["value"] for body in bodies} <= saved_values(folder)
+        saved += 2
+    events = read_log(folder / f"{notice.notice_id}.json")
+    assert len(events) == saved and {e["author"] for e in events} == {"审核员"}
+
+
 @pytest.mark.parametrize("headers", [
     {"Origin": "http://evil.example"},
     {"X-Review-Token": "guessed"},

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from pipeline.corrections import CorrectionEntry, CorrectionsInvalid, corrections_for
+from pipeline.corrections import (CorrectionEntry, CorrectionsInvalid, corrections_for,
+                                  corrections_version)
 from pipeline.model import NoticeRecord
 from pipeline.review.catalog import Catalog, NoticeEntry, flagged_first
 from pipeline.review.highlight import SpanIndex, text_to_pieces
@@ -42,7 +43,9 @@ def notice_page(catalog: Catalog, entry: NoticeEntry, reader: SourceReader, toke
     view = notice_to_view(record, spans, stored)
     pieces = text_to_pieces(text, spans) if source.text is not None else []
     pdf_pages = page_boxes(reader, entry) if source.text is not None else {}
-    script_data = {"notice": entry.output, "pages": pdf_pages}
+    # The version the page's saves are made against (compare-and-set, see edits.py).
+    script_data = {"notice": entry.output, "pages": pdf_pages,
+                   "version": corrections_version(corrections_dir, record.notice_id)}
     return ENVIRONMENT.get_template("notice.html").render(
         entry=entry, record=record, view=view, pieces=pieces, source=source,
         source_changed=source_changed(source, record), token=token,
