@@ -7,7 +7,7 @@ from __future__ import annotations
 ERROR_CODES: dict[str, str] = {
     "E001_empty_file": "the file is empty",
     "E002_not_text": "the file is binary, not text",
-    "E003_undecodable": "the text is in no encoding the reader knows (tried UTF-8, GB18030)",
+    "E003_undecodable": "the text is in no encoding the reader knows (tried UTF-8, GB18030, Big5)",
     "E004_unreadable": "the file could not be opened",
     "E005_unsupported_format": "the file's format is not supported",
     "E006_output_clash": "two inputs would write the same output file",
