@@ -32,6 +32,7 @@ from flows.runners import (RUNNERS, Progress, crashed, make_task_runner, run_in_
                            runner_name, workers_share_the_api)
 from pipeline.model import NoticeOutcome, RunStatus
 from pipeline.run import Job, RunOptions, plan_jobs, process_job, summarise
+from pipeline.run_lock import OutputFolderBusy, output_folder_lock
 from pipeline.write import write_run_summary
 
 
@@ -121,9 +122,14 @@ def main(argv: list[str] | None = None) -> int:
         runner_name(args.runner, args.dask_address)
     except ValueError as error:
         parser.error(str(error))
-    outcomes = extract_notices(args.paths, args.out, args.corrections, runner=args.runner,
-                               dask_address=args.dask_address, refresh=args.refresh,
-                               notice_tables=args.notice_tables)
+    try:
+        with output_folder_lock(Path(args.out)):  # one run per output folder: pipeline/run_lock.py
+            outcomes = extract_notices(args.paths, args.out, args.corrections, runner=args.runner,
+                                       dask_address=args.dask_address, refresh=args.refresh,
+                                       notice_tables=args.notice_tables)
+    except OutputFolderBusy as busy:
+        print(f"refused: {busy}", file=sys.stderr)
+        return 2
     return 1 if any(outcome.status is RunStatus.failure for outcome in outcomes) else 0
 
 

@@ -13,6 +13,7 @@ from pipeline.export.cli import add_export_parser, run_export
 from pipeline.match import add_match_parser, run_match
 from pipeline.model import RunStatus
 from pipeline.run import RunOptions, plan_jobs, process_job, summarise
+from pipeline.run_lock import OutputFolderBusy, output_folder_lock
 from pipeline.validate import schema_path, notice_schema
 from pipeline.write import write_json_atomic, write_run_summary
 
@@ -70,10 +71,25 @@ def main(argv: list[str] | None = None) -> int:
                        attach=attach)
 
 
+# Exit status of a run refused because another run holds the output folder.
+EXIT_FOLDER_BUSY = 2
+
+
 def run_extract(paths: list[Path], out_dir: Path, corrections_dir: Path | None = None,
                 debug: bool = False, attach: dict[Path, list[Path]] | None = None) -> int:
-    """Extract every notice; exit status 1 when any file failed. `attach` maps a notice to
-    its attachment files; a notice named there need not be among `paths`."""
+    """Extract every notice; exit status 1 when any file failed, 2 when another run holds
+    the output folder. `attach` maps a notice to its attachment files; a notice named
+    there need not be among `paths`."""
+    try:
+        with output_folder_lock(out_dir):
+            return _run_extract(paths, out_dir, corrections_dir, debug, attach)
+    except OutputFolderBusy as busy:
+        print(f"refused: {busy}", file=sys.stderr)
+        return EXIT_FOLDER_BUSY
+
+
+def _run_extract(paths: list[Path], out_dir: Path, corrections_dir: Path | None, debug: bool,
+                 attach: dict[Path, list[Path]] | None) -> int:
     started = datetime.now(timezone.utc)
     options = RunOptions(corrections_dir=corrections_dir,
                          debug_dir=out_dir / "_debug" if debug else None)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import corrections
+from pipeline.errors import ExtractionError
 from pipeline.review.typed_values import parse_typed_value
 from pipeline.review.catalog import Catalog
 
@@ -64,6 +65,8 @@ def save_correction(catalog: Catalog, corrections_dir: Path, payload: object) ->
                            "theirs": [conflict_view(entry) for entry in conflict.entries]})
     except (EditRefused, ValueError, LookupError) as error:
         return EditResult(400, str(error) or type(error).__name__)
+    except ExtractionError as error:  # the corrections folder is read-only or full
+        return EditResult(507, f"[{error.code}] nothing was saved: {error}")
     return EditResult(200, f"Saved the correction of {form['field']} in {form['record_id']}. "
                            + APPLIES_LATER, {"version": version})
 
