@@ -47,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     review.add_argument("outputs", nargs="?", type=Path, default=Path("outputs"))
     review.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     review.add_argument("--port", type=int, default=8765)
+    review.add_argument("--allow-host", dest="allow_hosts", action="extend", nargs="+", default=[],
+                        metavar="NAME", help="host names the page is reached by; needed to bind "
+                                             "any address but loopback")
     review.add_argument("--corrections", type=Path, default=Path("corrections"))
     schema = commands.add_parser("schema", help="write the JSON Schema of the output files")
     schema.add_argument("--out", type=Path, default=Path("schemas"),
@@ -62,7 +65,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "review":
         from pipeline.review.server import serve  # the web layer loads only when asked for
 
-        serve(args.outputs, host=args.host, port=args.port, corrections_dir=args.corrections)
+        try:
+            serve(args.outputs, host=args.host, port=args.port, corrections_dir=args.corrections,
+                  allow_hosts=args.allow_hosts)
+        except ValueError as error:
+            parser.error(str(error))
         return 0
     if any(len(given) < 2 for given in args.attach):
         parser.error("--attach takes a notice and at least one attachment file")
