@@ -139,7 +139,12 @@
   // so saving again re-applies this reviewer's change on the version now stored.
   function showTheirs(cell, theirs) {
     let list = cell.querySelector(".conflict");
-    if (!theirs) { if (list) list.remove(); return; }
+    const button = cell.querySelector("button.save");
+    if (!theirs) {
+      if (list) list.remove();
+      if (button) button.textContent = "Save";
+      return;
+    }
     if (!list) {
       list = document.createElement("ul");
       list.className = "conflict";
@@ -152,7 +157,6 @@
       item.textContent = change.author + " (" + change.at + ") " + change.field + ": " + shown;
       list.append(item);
     }
-    const button = cell.querySelector("button.save");
     if (button) button.textContent = "Save again";
   }
 
