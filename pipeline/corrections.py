@@ -22,7 +22,6 @@ with the reason, and the file is left as it is for a person to repair.
 """
 from __future__ import annotations
 
-import codecs
 import json
 import logging
 from datetime import datetime, timezone
@@ -32,9 +31,12 @@ from typing import Any, NamedTuple
 
 import jsonpatch
 from jsonpointer import EndOfList, JsonPointer, JsonPointerException
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ValidationError
 
-from pipeline.corrections_store import append_log, file_version, locked
+from pipeline.corrections_store import (CorrectionEntry, CorrectionFile, CorrectionsInvalid,
+                                        append_log, corrections_for, corrections_path,
+                                        file_version, locked, protected_field_refusal)
+from pipeline.corrections_store import read_corrections_file as _read
 from pipeline.errors import ExtractionError
 from pipeline.model import (AppliedCorrection, CatalogueItem, DocumentMeta, NoticeRecord,
                             NoticeWarning, Task)
@@ -45,16 +47,10 @@ log = logging.getLogger(__name__)
 
 # Where corrections live unless a folder is given: apart from the outputs, which every run rewrites.
 CORRECTIONS_DIR = Path("corrections")
-# Fields no correction may change: they address the record (ids), say where its values came
-# from (provenance) or hold its applied corrections.
-PROTECTED_FIELDS = frozenset({"id", "parent", "sources", "corrections"})
-# A field of this name anywhere inside a record is provenance (an amount's span).
-PROTECTED_INNER_FIELDS = frozenset({"span"})
 # The warning a notice carries when its corrections file cannot be used.
 INVALID_WARNING = "corrections_invalid"
 # How much of a value a stale reason quotes, so that the reason stays one line.
 REASON_VALUE_CHARS = 60
-
 
 
 class _Remove:
@@ -66,44 +62,6 @@ class _Remove:
 REMOVE: Any = _Remove()
 
 
-class CorrectionEntry(BaseModel):
-    """One reviewer's correction of one field: a JSON Patch on the record, guarded by a test."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    record: str = Field(description="id of the record, e.g. '<notice_id>/catalogue/12'")
-    patch: list[dict[str, Any]] = Field(description="RFC 6902: a test of the extracted value, "
-                                                    "then the change")
-    author: str
-    at: str = Field(description="when the correction was made, ISO 8601")
-    note: str | None = None
-
-    @field_validator("patch")
-    @classmethod
-    def _starts_with_test(cls, patch: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        if len(patch) < 2 or patch[0].get("op") != "test" or "value" not in patch[0]:
-            raise ValueError("a correction's patch is a test of the extracted value, then the change")
-        for operation in patch:
-            for key in ("path", "from"):
-                if key in operation:
-                    protected_field_refusal(operation[key])
-        return patch
-
-    @property
-    def field(self) -> str:
-        """The field the patch guards and changes (the path of its test)."""
-        return self.patch[0]["path"]
-
-    @property
-    def expected(self) -> Any:
-        """The value the pipeline extracted when the correction was made."""
-        return self.patch[0]["value"]
-
-
-class CorrectionsInvalid(ValueError):
-    """A corrections file that cannot be read or validated; the message says why."""
-
-
 class CorrectionConflict(ValueError):
     """A save made against an older version of the corrections file than the one stored."""
 
@@ -113,66 +71,7 @@ class CorrectionConflict(ValueError):
         self.entries = entries  # the stored corrections of the record the save was for
 
 
-class CorrectionFile(BaseModel):
-    """Every correction of one notice, in the order they were made."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    notice_id: str
-    source_path: str
-    source_sha256: str
-    corrections: list[CorrectionEntry] = Field(default_factory=list)
-
-
 # --- storage ---------------------------------------------------------------------------
-
-
-def corrections_path(corrections_dir: Path, notice_id: str) -> Path:
-    return corrections_dir / f"{notice_id}.json"
-
-
-def corrections_for(corrections_dir: Path, notice_id: str) -> CorrectionFile | None:
-    """The notice's stored corrections, or None when it has none.
-
-    Raises `CorrectionsInvalid` when the file is there but cannot be used.
-    """
-    path = corrections_path(corrections_dir, notice_id)
-    return _read(path) if path.exists() else None
-
-
-def _read(path: Path) -> CorrectionFile:
-    return parse_corrections_file(path.name, _read_bytes(path))
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        raise CorrectionsInvalid(f"corrections file {path.name}: cannot be read ({error.strerror or error})") from None
-
-
-def parse_corrections_file(name: str, raw: bytes) -> CorrectionFile:
-    """The corrections in a file's bytes, or `CorrectionsInvalid` saying what to repair.
-
-    >>> parse_corrections_file("x.json", b"")
-    Traceback (most recent call last):
-    ...
-    pipeline.corrections.CorrectionsInvalid: corrections file x.json: the file is empty
-    """
-    if not raw.strip():
-        raise CorrectionsInvalid(f"corrections file {name}: the file is empty")
-    if raw.startswith(codecs.BOM_UTF8):
-        # Read as it is, the BOM would hide the corrections from any other JSON tool too.
-        raise CorrectionsInvalid(f"corrections file {name}: it starts with a byte-order mark; "
-                                 "save it as UTF-8 without one")
-    try:
-        return CorrectionFile.model_validate_json(raw)
-    except ValidationError as error:
-        first = error.errors()[0]
-        location = "/".join(str(part) for part in first["loc"])
-        where = f" at {location}" if location else ""
-        raise CorrectionsInvalid(f"corrections file {name}: invalid{where}: "
-                                 f"{first['msg']}") from None
 
 
 def _write(corrections_dir: Path, stored: CorrectionFile) -> None:
@@ -477,23 +376,6 @@ def checked_pointer(field: str) -> JsonPointer:
         raise ValueError("a correction changes a field of the record, not the whole record")
     protected_field_refusal(field)
     return pointer
-
-
-def protected_field_refusal(field: str) -> None:
-    """Raise ValueError when `field` (a JSON Pointer) is or lies inside a protected field.
-
-    >>> protected_field_refusal("/amounts/0/value")
-    >>> protected_field_refusal("/amounts/0/span/start")
-    Traceback (most recent call last):
-    ...
-    ValueError: /amounts/0/span/start cannot be corrected: it is an id or provenance
-    """
-    try:
-        parts = JsonPointer(field).parts
-    except JsonPointerException as error:
-        raise ValueError(f"{field!r} is not a JSON Pointer: {error}") from None
-    if (parts and parts[0] in PROTECTED_FIELDS) or PROTECTED_INNER_FIELDS & set(parts[1:]):
-        raise ValueError(f"{field} cannot be corrected: it is an id or provenance")
 
 
 def _patch_for(extracted: dict[str, Any], current: dict[str, Any], corrected_fields: list[str],

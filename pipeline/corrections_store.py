@@ -1,4 +1,8 @@
-"""How a notice's corrections file is changed: one writer at a time, compare-and-set, an audit log.
+"""A notice's corrections file: what it holds, how it is read, and how it is changed (one
+writer at a time, compare-and-set, an audit log).
+
+A file that cannot be read or validated raises `CorrectionsInvalid` with
+what to repair; `pipeline.corrections` reports it and extracts without it.
 
 Two reviewers may save corrections to one notice at the same moment, from
 two browser tabs or two machines sharing the folder. Each save reads the
@@ -16,6 +20,7 @@ did is lost even when a later correction replaces it.
 """
 from __future__ import annotations
 
+import codecs
 import fcntl
 import hashlib
 import json
@@ -25,11 +30,142 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from jsonpointer import JsonPointer, JsonPointerException
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
 # The version of a notice that has no corrections file yet.
 NO_FILE_VERSION = "none"
 # Hex digits of the file's SHA-256 that make its version: enough to tell any two saves apart.
 VERSION_DIGITS = 16
 LOG_SUFFIX = ".log.jsonl"
+# Fields no correction may change: they address the record (ids), say where its values came
+# from (provenance) or hold its applied corrections.
+PROTECTED_FIELDS = frozenset({"id", "parent", "sources", "corrections"})
+# A field of this name anywhere inside a record is provenance (an amount's span).
+PROTECTED_INNER_FIELDS = frozenset({"span"})
+
+
+class CorrectionEntry(BaseModel):
+    """One reviewer's correction of one field: a JSON Patch on the record, guarded by a test."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    record: str = Field(description="id of the record, e.g. '<notice_id>/catalogue/12'")
+    patch: list[dict[str, Any]] = Field(description="RFC 6902: a test of the extracted value, "
+                                                    "then the change")
+    author: str
+    at: str = Field(description="when the correction was made, ISO 8601")
+    note: str | None = None
+
+    @field_validator("patch")
+    @classmethod
+    def _starts_with_test(cls, patch: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if len(patch) < 2 or patch[0].get("op") != "test" or "value" not in patch[0]:
+            raise ValueError("a correction's patch is a test of the extracted value, then the change")
+        for operation in patch:
+            for key in ("path", "from"):
+                if key in operation:
+                    protected_field_refusal(operation[key])
+        return patch
+
+    @property
+    def field(self) -> str:
+        """The field the patch guards and changes (the path of its test)."""
+        return self.patch[0]["path"]
+
+    @property
+    def expected(self) -> Any:
+        """The value the pipeline extracted when the correction was made."""
+        return self.patch[0]["value"]
+
+
+class CorrectionsInvalid(ValueError):
+    """A corrections file that cannot be read or validated; the message says why."""
+
+
+class CorrectionFile(BaseModel):
+    """Every correction of one notice, in the order they were made."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    notice_id: str
+    source_path: str
+    source_sha256: str
+    corrections: list[CorrectionEntry] = Field(default_factory=list)
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def corrections_path(corrections_dir: Path, notice_id: str) -> Path:
+    return corrections_dir / f"{notice_id}.json"
+
+
+def corrections_for(corrections_dir: Path, notice_id: str) -> CorrectionFile | None:
+    """The notice's stored corrections, or None when it has none.
+
+    Raises `CorrectionsInvalid` when the file is there but cannot be used.
+    """
+    path = corrections_path(corrections_dir, notice_id)
+    return read_corrections_file(path) if path.exists() else None
+
+
+def read_corrections_file(path: Path) -> CorrectionFile:
+    return parse_corrections_file(path.name, _read_bytes(path))
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise CorrectionsInvalid(f"corrections file {path.name}: cannot be read "
+                                 f"({error.strerror or error})") from None
+
+
+def parse_corrections_file(name: str, raw: bytes) -> CorrectionFile:
+    """The corrections in a file's bytes, or `CorrectionsInvalid` saying what to repair.
+
+    >>> parse_corrections_file("x.json", b"")
+    Traceback (most recent call last):
+    ...
+    pipeline.corrections_store.CorrectionsInvalid: corrections file x.json: the file is empty
+    """
+    if not raw.strip():
+        raise CorrectionsInvalid(f"corrections file {name}: the file is empty")
+    if raw.startswith(codecs.BOM_UTF8):
+        # Read as it is, the BOM would hide the corrections from any other JSON tool too.
+        raise CorrectionsInvalid(f"corrections file {name}: it starts with a byte-order mark; "
+                                 "save it as UTF-8 without one")
+    try:
+        return CorrectionFile.model_validate_json(raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        location = "/".join(str(part) for part in first["loc"])
+        where = f" at {location}" if location else ""
+        raise CorrectionsInvalid(f"corrections file {name}: invalid{where}: "
+                                 f"{first['msg']}") from None
+
+
+def protected_field_refusal(field: str) -> None:
+    """Raise ValueError when `field` (a JSON Pointer) is or lies inside a protected field.
+
+    >>> protected_field_refusal("/amounts/0/value")
+    >>> protected_field_refusal("/amounts/0/span/start")
+    Traceback (most recent call last):
+    ...
+    ValueError: /amounts/0/span/start cannot be corrected: it is an id or provenance
+    """
+    try:
+        parts = JsonPointer(field).parts
+    except JsonPointerException as error:
+        raise ValueError(f"{field!r} is not a JSON Pointer: {error}") from None
+    if (parts and parts[0] in PROTECTED_FIELDS) or PROTECTED_INNER_FIELDS & set(parts[1:]):
+        raise ValueError(f"{field} cannot be corrected: it is an id or provenance")
+
+
+
+# --- changing ---------------------------------------------------------------------------
+
 
 
 def file_version(path: Path) -> str:
