@@ -568,3 +568,9 @@ def test_a_poster_sized_pdf_page_is_rendered_at_a_capped_size_once(tmp_path, mon
     png = reader.page_png(path, 1)
     assert max(Image.open(io_module.BytesIO(png)).size) <= reader.settings.max_page_pixels
     assert reader.page_png(path, 1) == png and len(renders) == 1  # the second from the cache
+
+
+def test_the_command_refuses_an_open_bind_without_allowed_hosts(run, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["review", str(run / "out"), "--host", "0.0.0.0", "--port", "0"])
+    assert exited.value.code == 2 and "--allow-host" in capsys.readouterr().err

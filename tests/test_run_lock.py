@@ -58,3 +58,11 @@ def test_runs_one_after_the_other_each_take_the_lock(tmp_path):
         with output_folder_lock(out):
             assert (out / LOCK_NAME).read_text().strip() == str(os.getpid())
         assert not (out / LOCK_NAME).exists()
+
+
+def test_the_flow_is_refused_too_while_another_run_holds_the_folder(tmp_path, capsys):
+    from flows.extract import main as flow_main
+    out = tmp_path / "out"
+    with output_folder_lock(out):
+        assert flow_main([str(notices(tmp_path / "in")), "--out", str(out)]) == 2
+    assert f"another run (pid {os.getpid()}) is writing into {out}" in capsys.readouterr().err
