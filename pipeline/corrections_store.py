@@ -159,7 +159,9 @@ def protected_field_refusal(field: str) -> None:
         parts = JsonPointer(field).parts
     except JsonPointerException as error:
         raise ValueError(f"{field!r} is not a JSON Pointer: {error}") from None
-    if (parts and parts[0] in PROTECTED_FIELDS) or PROTECTED_INNER_FIELDS & set(parts[1:]):
+    if not parts:  # the whole record, its id and provenance with it
+        raise ValueError("a correction changes a field of the record, not the whole record")
+    if parts[0] in PROTECTED_FIELDS or PROTECTED_INNER_FIELDS & set(parts[1:]):
         raise ValueError(f"{field} cannot be corrected: it is an id or provenance")
 
 

@@ -371,6 +371,9 @@ BROKEN_FILES = {
         {"op": "test", "path": "/target_group", "value": record.catalogue[0].target_group},
         {"op": "move", "from": "/sources/name", "path": "/sources/x"}]),
     "a_list_not_a_file": lambda record: b"[]",
+    "whole_record_replaced": lambda record: valid_file_bytes(record, patch=[
+        {"op": "test", "path": "/target_group", "value": record.catalogue[0].target_group},
+        {"op": "replace", "path": "", "value": {}}]),
 }
 
 
