@@ -14,14 +14,17 @@ when nothing that makes its output has changed:
   reported stale);
 - where it writes (the output path) and the run's options.
 
-The output file must also still be there. A key cannot say that a stored
-result is unusable, so the flow refreshes the cache of a notice whose output
-is missing (`output_missing`). Plain functions, tested without Prefect.
+The output file must also still be there, as it was written: a key cannot say
+that a stored result is unusable, so the flow refreshes the cache of a notice
+whose output is missing or whose bytes no longer have the SHA-256 recorded
+when it was written (`output_missing`, `remember_output`). Plain functions,
+tested without Prefect.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
@@ -35,10 +38,13 @@ import pipeline
 from pipeline.corrections import corrections_path
 from pipeline.model import SCHEMA_VERSION
 from pipeline.run import Job, RunOptions
+from pipeline.write import write_bytes_atomic
 
 DISTRIBUTION = "eldercare-notices"
 # Results of the extract task, kept between runs, below the output folder.
 CACHE_FOLDER_NAME = ".prefect-cache"
+# Below the cache folder: the SHA-256 of each output as written, by a hash of its path.
+OUTPUT_HASHES_FOLDER = "outputs"
 # A notice's ID is this many hex digits of its SHA-256 (as pipeline/assemble.py makes it).
 NOTICE_ID_DIGITS = 16
 _CHUNK_BYTES = 1 << 20
@@ -139,9 +145,29 @@ def _sha256_or_missing(path: Path) -> str:
         return "missing"
 
 
-def output_missing(job: Job) -> bool:
-    """A cached outcome is no use once its output file is gone: the notice runs again."""
-    return not job.output.is_file()
+def output_missing(job: Job, cache_dir: Path | None = None) -> bool:
+    """A cached outcome is no use once its output file is gone, or (with `cache_dir`) is not
+    the file the run wrote (corrupted, edited, never recorded): the notice runs again."""
+    if not job.output.is_file():
+        return True
+    if cache_dir is None:
+        return False
+    try:
+        recorded = _output_hash_path(job, cache_dir).read_text(encoding="ascii").strip()
+    except (FileNotFoundError, UnicodeDecodeError):
+        return True
+    return recorded != file_sha256(job.output)
+
+
+def remember_output(job: Job, cache_dir: Path) -> None:
+    """Record the SHA-256 of the output the task just wrote, for `output_missing`."""
+    if job.output.is_file():
+        write_bytes_atomic(_output_hash_path(job, cache_dir), file_sha256(job.output).encode())
+
+
+def _output_hash_path(job: Job, cache_dir: Path) -> Path:
+    name = hashlib.sha256(os.fsencode(job.output.resolve())).hexdigest()[:32]
+    return cache_dir / OUTPUT_HASHES_FOLDER / f"{name}.sha256"
 
 
 @dataclass

@@ -27,11 +27,12 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from flows.artifacts import artifact_key, notice_table, run_markdown
-from flows.cache import NoticeCachePolicy, cache_folder, output_missing
+from flows.cache import NoticeCachePolicy, cache_folder, output_missing, remember_output
 from flows.runners import (RUNNERS, Progress, crashed, make_task_runner, run_in_batches,
                            runner_name, workers_share_the_api)
 from pipeline.model import NoticeOutcome, RunStatus
 from pipeline.run import Job, RunOptions, plan_jobs, process_job, summarise
+from pipeline.run_lock import OutputFolderBusy, output_folder_lock
 from pipeline.write import write_run_summary
 
 
@@ -54,8 +55,11 @@ def extract_batch_task(jobs: list[Job], options: RunOptions, cache_dir: Path, re
     rerun = reuse.with_options(refresh_cache=True)
     outcomes = []
     for job in jobs:
-        state = (rerun if output_missing(job) else reuse)(job, options, tables, return_state=True)
+        state = (rerun if output_missing(job, cache_dir) else reuse)(job, options, tables,
+                                                                      return_state=True)
         result = state.result(raise_on_failure=False)
+        if isinstance(result, NoticeOutcome) and result.output and state.name != "Cached":
+            remember_output(job, cache_dir)  # a warm run checks the file against it
         outcomes.append(result if isinstance(result, NoticeOutcome) else crashed(job, result))
     return outcomes
 
@@ -121,9 +125,14 @@ def main(argv: list[str] | None = None) -> int:
         runner_name(args.runner, args.dask_address)
     except ValueError as error:
         parser.error(str(error))
-    outcomes = extract_notices(args.paths, args.out, args.corrections, runner=args.runner,
-                               dask_address=args.dask_address, refresh=args.refresh,
-                               notice_tables=args.notice_tables)
+    try:
+        with output_folder_lock(Path(args.out)):  # one run per output folder: pipeline/run_lock.py
+            outcomes = extract_notices(args.paths, args.out, args.corrections, runner=args.runner,
+                                       dask_address=args.dask_address, refresh=args.refresh,
+                                       notice_tables=args.notice_tables)
+    except OutputFolderBusy as busy:
+        print(f"refused: {busy}", file=sys.stderr)
+        return 2
     return 1 if any(outcome.status is RunStatus.failure for outcome in outcomes) else 0
 
 

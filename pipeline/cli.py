@@ -13,6 +13,7 @@ from pipeline.export.cli import add_export_parser, run_export
 from pipeline.match import add_match_parser, run_match
 from pipeline.model import RunStatus
 from pipeline.run import RunOptions, plan_jobs, process_job, summarise
+from pipeline.run_lock import OutputFolderBusy, output_folder_lock
 from pipeline.validate import schema_path, notice_schema
 from pipeline.write import write_json_atomic, write_run_summary
 
@@ -46,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     review.add_argument("outputs", nargs="?", type=Path, default=Path("outputs"))
     review.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     review.add_argument("--port", type=int, default=8765)
+    review.add_argument("--allow-host", dest="allow_hosts", action="extend", nargs="+", default=[],
+                        metavar="NAME", help="host names the page is reached by; needed to bind "
+                                             "any address but loopback")
     review.add_argument("--corrections", type=Path, default=Path("corrections"))
     schema = commands.add_parser("schema", help="write the JSON Schema of the output files")
     schema.add_argument("--out", type=Path, default=Path("schemas"),
@@ -61,7 +65,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "review":
         from pipeline.review.server import serve  # the web layer loads only when asked for
 
-        serve(args.outputs, host=args.host, port=args.port, corrections_dir=args.corrections)
+        try:
+            serve(args.outputs, host=args.host, port=args.port, corrections_dir=args.corrections,
+                  allow_hosts=args.allow_hosts)
+        except ValueError as error:
+            parser.error(str(error))
         return 0
     if any(len(given) < 2 for given in args.attach):
         parser.error("--attach takes a notice and at least one attachment file")
@@ -70,10 +78,25 @@ def main(argv: list[str] | None = None) -> int:
                        attach=attach)
 
 
+# Exit status of a run refused because another run holds the output folder.
+EXIT_FOLDER_BUSY = 2
+
+
 def run_extract(paths: list[Path], out_dir: Path, corrections_dir: Path | None = None,
                 debug: bool = False, attach: dict[Path, list[Path]] | None = None) -> int:
-    """Extract every notice; exit status 1 when any file failed. `attach` maps a notice to
-    its attachment files; a notice named there need not be among `paths`."""
+    """Extract every notice; exit status 1 when any file failed, 2 when another run holds
+    the output folder. `attach` maps a notice to its attachment files; a notice named
+    there need not be among `paths`."""
+    try:
+        with output_folder_lock(out_dir):
+            return _run_extract(paths, out_dir, corrections_dir, debug, attach)
+    except OutputFolderBusy as busy:
+        print(f"refused: {busy}", file=sys.stderr)
+        return EXIT_FOLDER_BUSY
+
+
+def _run_extract(paths: list[Path], out_dir: Path, corrections_dir: Path | None, debug: bool,
+                 attach: dict[Path, list[Path]] | None) -> int:
     started = datetime.now(timezone.utc)
     options = RunOptions(corrections_dir=corrections_dir,
                          debug_dir=out_dir / "_debug" if debug else None)

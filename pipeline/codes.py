@@ -36,4 +36,6 @@ WARNING_CODES: dict[str, str] = {
     "attachment_unreadable": "an attachment file could not be read; the notice was read without it",
     "attachment_read_alone": "a file named as an attachment whose notice could not be told, "
                              "read as a notice of its own",
+    "corrections_invalid": "the notice's corrections file cannot be read or validated; the notice "
+                           "was extracted without it and the file left as it is",
 }

@@ -13,6 +13,12 @@ Within one record no two corrections touch overlapping fields: a correction
 inside an already corrected field is folded into that field's correction, and
 one around corrected fields replaces them. So every `test` meets the value the
 pipeline extracted, whatever else was corrected.
+
+A corrections file that cannot be read or validated (hand-edited into bad
+JSON, emptied, saved with a byte-order mark, a patch without its test, an
+unknown key, a patch on a protected field) never blocks extraction: the
+notice is extracted without it, carries the warning `corrections_invalid`
+with the reason, and the file is left as it is for a person to repair.
 """
 from __future__ import annotations
 
@@ -25,10 +31,15 @@ from typing import Any, NamedTuple
 
 import jsonpatch
 from jsonpointer import EndOfList, JsonPointer, JsonPointerException
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ValidationError
 
+from pipeline.corrections_store import (CorrectionEntry, CorrectionFile, CorrectionsInvalid,
+                                        append_log, corrections_for, corrections_path,
+                                        file_version, locked, protected_field_refusal)
+from pipeline.corrections_store import read_corrections_file as _read
 from pipeline.errors import ExtractionError
-from pipeline.model import AppliedCorrection, CatalogueItem, DocumentMeta, NoticeRecord, Task
+from pipeline.model import (AppliedCorrection, CatalogueItem, DocumentMeta, NoticeRecord,
+                            NoticeWarning, Task)
 from pipeline.validate import record_to_json
 from pipeline.write import write_json_atomic
 
@@ -36,11 +47,10 @@ log = logging.getLogger(__name__)
 
 # Where corrections live unless a folder is given: apart from the outputs, which every run rewrites.
 CORRECTIONS_DIR = Path("corrections")
-# Fields no correction may change: they address the record or hold its applied corrections.
-PROTECTED_FIELDS = frozenset({"id", "corrections"})
+# The warning a notice carries when its corrections file cannot be used.
+INVALID_WARNING = "corrections_invalid"
 # How much of a value a stale reason quotes, so that the reason stays one line.
 REASON_VALUE_CHARS = 60
-
 
 
 class _Remove:
@@ -52,65 +62,16 @@ class _Remove:
 REMOVE: Any = _Remove()
 
 
-class CorrectionEntry(BaseModel):
-    """One reviewer's correction of one field: a JSON Patch on the record, guarded by a test."""
+class CorrectionConflict(ValueError):
+    """A save made against an older version of the corrections file than the one stored."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    record: str = Field(description="id of the record, e.g. '<notice_id>/catalogue/12'")
-    patch: list[dict[str, Any]] = Field(description="RFC 6902: a test of the extracted value, "
-                                                    "then the change")
-    author: str
-    at: str = Field(description="when the correction was made, ISO 8601")
-    note: str | None = None
-
-    @field_validator("patch")
-    @classmethod
-    def _starts_with_test(cls, patch: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        if len(patch) < 2 or patch[0].get("op") != "test" or "value" not in patch[0]:
-            raise ValueError("a correction's patch is a test of the extracted value, then the change")
-        return patch
-
-    @property
-    def field(self) -> str:
-        """The field the patch guards and changes (the path of its test)."""
-        return self.patch[0]["path"]
-
-    @property
-    def expected(self) -> Any:
-        """The value the pipeline extracted when the correction was made."""
-        return self.patch[0]["value"]
-
-
-class CorrectionFile(BaseModel):
-    """Every correction of one notice, in the order they were made."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    notice_id: str
-    source_path: str
-    source_sha256: str
-    corrections: list[CorrectionEntry] = Field(default_factory=list)
+    def __init__(self, message: str, version: str, entries: list[CorrectionEntry]):
+        super().__init__(message)
+        self.version = version  # the stored file's version now
+        self.entries = entries  # the stored corrections of the record the save was for
 
 
 # --- storage ---------------------------------------------------------------------------
-
-
-def corrections_path(corrections_dir: Path, notice_id: str) -> Path:
-    return corrections_dir / f"{notice_id}.json"
-
-
-def corrections_for(corrections_dir: Path, notice_id: str) -> CorrectionFile | None:
-    """The notice's stored corrections, or None when it has none."""
-    path = corrections_path(corrections_dir, notice_id)
-    return _read(path) if path.is_file() else None
-
-
-def _read(path: Path) -> CorrectionFile:
-    try:
-        return CorrectionFile.model_validate_json(path.read_text(encoding="utf-8"))
-    except ValidationError as error:
-        raise ValueError(f"{path} is not a corrections file: {error}") from error
 
 
 def _write(corrections_dir: Path, stored: CorrectionFile) -> None:
@@ -138,7 +99,7 @@ def _files_by_source(folder: str, modified_ns: int) -> dict[str, tuple[Correctio
     for path in sorted(Path(folder).glob("*.json")):
         try:
             stored = _read(path)
-        except (OSError, ValueError) as error:  # one broken file must not stop every notice
+        except CorrectionsInvalid as error:  # one broken file must not stop every notice
             log.warning("skipping %s: %s", path, error)
             continue
         found.setdefault(stored.source_path, []).append(stored)
@@ -192,6 +153,8 @@ def _extracted_data(record: NoticeRecord) -> dict[str, Any]:
         part["corrections"] = []
         slot.container[slot.key] = part
     data["review"].update(corrections_applied=0, stale_corrections=0)
+    data["warnings"] = [warning for warning in data["warnings"]
+                        if warning["code"] != INVALID_WARNING]
     return data
 
 
@@ -201,9 +164,14 @@ def _extracted_data(record: NoticeRecord) -> dict[str, Any]:
 def apply_corrections(record: NoticeRecord, corrections_dir: Path) -> tuple[NoticeRecord, list[str]]:
     """The record with its notice's stored corrections applied, and why each other one is stale.
 
-    Idempotent: corrections the record already carries are undone first.
+    Idempotent: corrections the record already carries are undone first. A
+    corrections file that cannot be used leaves the record as extracted, with
+    the warning `corrections_invalid` saying why.
     """
-    stored = corrections_for(corrections_dir, record.notice_id)
+    try:
+        stored = corrections_for(corrections_dir, record.notice_id)
+    except CorrectionsInvalid as error:
+        return _without_corrections(record, str(error)), []
     earlier = _earlier_versions(corrections_dir, record) if stored is None else []
     if stored is None and not earlier and not _carries_corrections(record):
         review = record.review.model_copy(update={"corrections_applied": 0, "stale_corrections": 0})
@@ -220,7 +188,17 @@ def apply_corrections(record: NoticeRecord, corrections_dir: Path) -> tuple[Noti
     return NoticeRecord.model_validate(data), stale
 
 
+def _without_corrections(record: NoticeRecord, problem: str) -> NoticeRecord:
+    """The record as extracted, warning that its corrections file cannot be used."""
+    data = _extracted_data(record)
+    data["warnings"].append(NoticeWarning(code=INVALID_WARNING, message=problem)
+                            .model_dump(mode="json"))
+    return NoticeRecord.model_validate(data)
+
+
 def _carries_corrections(record: NoticeRecord) -> bool:
+    if any(warning.code == INVALID_WARNING for warning in record.warnings):
+        return True
     return any(part.corrections for part in [record.document, *record.catalogue, *record.tasks])
 
 
@@ -290,15 +268,25 @@ def _source_changed(entry: CorrectionEntry, version: CorrectionFile, record: Not
 
 def add_correction(corrections_dir: Path, record: NoticeRecord, record_id: str, field: str,
                    new_value: Any, author: str, note: str | None = None,
-                   now: datetime | None = None) -> CorrectionEntry:
+                   now: datetime | None = None, expected_version: str | None = None) -> CorrectionEntry:
     """Store a reviewer's correction of `field` (a JSON Pointer) in one record of the notice.
 
     `record` is the notice as extracted; corrections it already carries are
     undone first. `field` may name a list item, `/lead_units/-` appends and
     `new_value=REMOVE` removes an item. Raises ValueError, writing nothing,
     when the record or field does not exist or the corrected notice would
-    not validate.
+    not validate, and `CorrectionConflict` when `expected_version` is given
+    and the stored file is no longer that version.
     """
+    return save_correction_versioned(corrections_dir, record, record_id, field, new_value, author,
+                                     note, now, expected_version)[0]
+
+
+def save_correction_versioned(corrections_dir: Path, record: NoticeRecord, record_id: str,
+                              field: str, new_value: Any, author: str, note: str | None = None,
+                              now: datetime | None = None, expected_version: str | None = None
+                              ) -> tuple[CorrectionEntry, str]:
+    """`add_correction`, also returning the file's version after the save."""
     if not author.strip():
         raise ValueError("a correction needs its author")
     pointer = checked_pointer(field)
@@ -306,9 +294,41 @@ def add_correction(corrections_dir: Path, record: NoticeRecord, record_id: str, 
     slot = _slots(data).get(record_id)
     if slot is None:
         raise ValueError(f"{record_id}: no such record in notice {record.notice_id}")
-    stored = corrections_for(corrections_dir, record.notice_id) or CorrectionFile(
-        notice_id=record.notice_id, source_path=record.source.path,
-        source_sha256=record.source.sha256)
+    path = corrections_path(corrections_dir, record.notice_id)
+    with locked(path):
+        stored = _stored_at(path, record, record_id, expected_version)
+        entry = _new_entry(stored, slot, record_id, pointer, new_value, author, note, now)
+        kept = [other for other in stored.corrections
+                if not (other.record == record_id and _overlap(other.field, entry.field))]
+        updated = stored.model_copy(update={"source_path": record.source.path,
+                                            "corrections": kept + [entry]})
+        _check_corrected_notice(data, updated.corrections)
+        _write(corrections_dir, updated)
+        version = file_version(path)
+        append_log(path, {"action": "add", "at": entry.at, "author": entry.author,
+                          "record": entry.record, "field": entry.field, "patch": entry.patch,
+                          "note": entry.note, "version": version})
+    return entry, version
+
+
+def _stored_at(path: Path, record: NoticeRecord, record_id: str,
+               expected_version: str | None) -> CorrectionFile:
+    """The stored corrections (a new file if none), refusing a save made on another version."""
+    version = file_version(path)
+    stored = _read(path) if path.exists() else None
+    if expected_version is not None and expected_version != version:
+        entries = [entry for entry in (stored.corrections if stored else [])
+                   if entry.record == record_id]
+        raise CorrectionConflict("another reviewer saved corrections of this notice since you "
+                                 "opened it", version, entries)
+    return stored or CorrectionFile(notice_id=record.notice_id, source_path=record.source.path,
+                                    source_sha256=record.source.sha256)
+
+
+def _new_entry(stored: CorrectionFile, slot: _Slot, record_id: str, pointer: JsonPointer,
+               new_value: Any, author: str, note: str | None,
+               now: datetime | None) -> CorrectionEntry:
+    """The correction that takes the record, as corrected so far, to `new_value` at `pointer`."""
     extracted = slot.container[slot.key]
     current, corrected_fields = extracted, []
     for entry in (entry for entry in stored.corrections if entry.record == record_id):
@@ -319,28 +339,31 @@ def add_correction(corrections_dir: Path, record: NoticeRecord, record_id: str, 
         patch = _patch_for(extracted, current, corrected_fields, pointer, _as_json(new_value))
     except LookupError as error:
         raise ValueError(f"{record_id}: {error}") from None
-    entry = CorrectionEntry(record=record_id, patch=patch, author=author, at=_timestamp(now),
-                            note=note)
-    kept = [other for other in stored.corrections
-            if not (other.record == record_id and _overlap(other.field, entry.field))]
-    updated = stored.model_copy(update={"source_path": record.source.path,
-                                        "corrections": kept + [entry]})
-    _check_corrected_notice(data, updated.corrections)
-    _write(corrections_dir, updated)
-    return entry
+    return CorrectionEntry(record=record_id, patch=patch, author=author, at=_timestamp(now),
+                           note=note)
 
 
-def remove_correction(corrections_dir: Path, notice_id: str, record_id: str,
-                      field: str) -> CorrectionEntry | None:
+def corrections_version(corrections_dir: Path, notice_id: str) -> str:
+    """The version of the notice's corrections file, for a later compare-and-set save."""
+    return file_version(corrections_path(corrections_dir, notice_id))
+
+
+def remove_correction(corrections_dir: Path, notice_id: str, record_id: str, field: str,
+                      author: str = "", now: datetime | None = None) -> CorrectionEntry | None:
     """Forget the correction of `field` in the record (the extracted value returns); the removed one."""
-    stored = corrections_for(corrections_dir, notice_id)
-    if stored is None:
+    path = corrections_path(corrections_dir, notice_id)
+    if not path.exists():
         return None
-    removed = next((entry for entry in stored.corrections
-                    if entry.record == record_id and entry.field == field), None)
-    if removed is not None:
-        kept = [entry for entry in stored.corrections if entry is not removed]
-        _write(corrections_dir, stored.model_copy(update={"corrections": kept}))
+    with locked(path):
+        stored = corrections_for(corrections_dir, notice_id)
+        removed = next((entry for entry in stored.corrections
+                        if entry.record == record_id and entry.field == field), None)
+        if removed is not None:
+            kept = [entry for entry in stored.corrections if entry is not removed]
+            _write(corrections_dir, stored.model_copy(update={"corrections": kept}))
+            append_log(path, {"action": "remove", "at": _timestamp(now), "author": author,
+                              "record": record_id, "field": field, "patch": removed.patch,
+                              "note": None, "version": file_version(path)})
     return removed
 
 
@@ -351,8 +374,7 @@ def checked_pointer(field: str) -> JsonPointer:
         raise ValueError(f"{field!r} is not a JSON Pointer such as '/target_group': {error}") from None
     if not pointer.parts:
         raise ValueError("a correction changes a field of the record, not the whole record")
-    if pointer.parts[0] in PROTECTED_FIELDS:
-        raise ValueError(f"{field} cannot be corrected")
+    protected_field_refusal(field)
     return pointer
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 ERROR_CODES: dict[str, str] = {
     "E001_empty_file": "the file is empty",
     "E002_not_text": "the file is binary, not text",
-    "E003_undecodable": "the text is in no encoding the reader knows (tried UTF-8, GB18030)",
+    "E003_undecodable": "the text is in no encoding the reader knows (tried UTF-8, GB18030, Big5)",
     "E004_unreadable": "the file could not be opened",
     "E005_unsupported_format": "the file's format is not supported",
     "E006_output_clash": "two inputs would write the same output file",
@@ -17,6 +17,9 @@ ERROR_CODES: dict[str, str] = {
     "E010_no_text_layer": "the PDF has no text layer (a scanned notice): it needs OCR first",
     "E011_corrupt": "the file is truncated or corrupt",
     "E012_converter_failed": "converting the file with LibreOffice failed",
+    # E013 and E014 are taken by the parse watchdog (issue 12).
+    "E015_output_unwritable": "the output folder cannot take the file (read-only, full, or the "
+                              "name too long)",
 }
 
 

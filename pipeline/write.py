@@ -1,38 +1,135 @@
-"""Output files: written whole or not at all, and a summary of the run."""
+"""Output files: written whole or not at all, and a summary of the run.
+
+A file is written to a temporary file in its folder, flushed to disk
+(`fsync`), renamed into place, and the folder flushed too, so a crash or a
+power cut leaves the old file or the new one, never a torn one. Temporary
+names are short (`.ec-<8 hex>.tmp`), so an output whose name is as long as
+the file system allows still has room for one; a run killed mid-write
+leaves at most such a file, which the next run into the folder removes
+(`remove_temporaries`). Files get the modes the umask gives (0644 under the
+usual 022), like any other program's output.
+
+A folder that cannot take a file (read-only, full, a name too long) is the
+coded error `E015_output_unwritable` naming the folder, never a traceback.
+"""
 from __future__ import annotations
 
+import errno
 import json
 import os
-import tempfile
-from pathlib import Path
+import secrets
+import sys
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
+from pipeline.errors import ExtractionError
 from pipeline.model import SCHEMA_VERSION
+
+# Temporary files: `.ec-<hex>.tmp` now; `.<name>.*.tmp` was written by earlier versions.
+TEMP_PREFIX = ".ec-"
+TEMP_SUFFIX = ".tmp"
+TEMP_GLOBS = (f"{TEMP_PREFIX}*{TEMP_SUFFIX}", ".*.json.*.tmp")
+# Random hex digits in a temporary name: no two writers in one folder pick the same.
+TEMP_HEX_DIGITS = 8
+# Errors that say the folder cannot take the file, rather than a bug.
+UNWRITABLE_ERRNOS = frozenset({errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT,
+                               errno.ENAMETOOLONG, errno.EFBIG, errno.ENOTDIR, errno.EEXIST})
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
     """Write JSON to a temporary file beside `path`, then rename it into place.
 
     A reader never sees a half-written file, even if the run is killed.
+    Raises `ExtractionError` E015_output_unwritable when the folder cannot
+    take the file.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    # A name with bytes that are not UTF-8 is held with lone surrogates: write them as
+    # JSON escapes (\udcff), which read back to the same name, rather than fail.
+    write_bytes_atomic(path, text.encode("utf-8", errors="backslashreplace"))
+
+
+def write_bytes_atomic(path: Path, payload: bytes) -> None:
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(data, stream, ensure_ascii=False, indent=2)
-            stream.write("\n")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _replace_durably(path, payload)
+    except OSError as error:
+        if error.errno not in UNWRITABLE_ERRNOS:
+            raise
+        raise output_unwritable(path, error) from None
+
+
+def output_unwritable(path: Path, error: OSError) -> ExtractionError:
+    reason = error.strerror or str(error)
+    if error.errno == errno.ENAMETOOLONG:
+        reason += f" (the name {path.name!r} is {len(os.fsencode(path.name))} bytes)"
+    return ExtractionError("E015_output_unwritable", f"{safe_text(path.parent)}: {reason}")
+
+
+def _replace_durably(path: Path, payload: bytes) -> None:
+    temporary = path.parent / f"{TEMP_PREFIX}{secrets.token_hex(TEMP_HEX_DIGITS // 2)}{TEMP_SUFFIX}"
+    # 0o666 less the umask, as open() gives any new file; mkstemp's 0600 hid outputs from others.
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(payload)
+            stream.flush()
+            os.fsync(stream.fileno())
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
+    _fsync_folder(path.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Flush the folder's entry for the renamed file (a rename is durable only then)."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return  # a folder that cannot be opened (some network file systems): the data is safe
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass  # not supported here
+    finally:
+        os.close(descriptor)
+
+
+def remove_temporaries(out_dir: Path) -> list[Path]:
+    """Remove the temporary files a killed run left anywhere below `out_dir`; those removed.
+
+    Call it only while holding the folder's run lock, so no running writer owns them.
+    """
+    removed = []
+    if not out_dir.is_dir():
+        return removed
+    for pattern in TEMP_GLOBS:
+        for path in out_dir.rglob(pattern):
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                continue
+            removed.append(path)
+    return removed
+
+
+def safe_text(value: object) -> str:
+    """A path or name as text that prints and encodes anywhere: undecodable bytes as \\xNN.
+
+    >>> safe_text(Path(os.fsdecode(b"a\\xff.txt")))
+    'a\\\\xff.txt'
+    """
+    text = str(value)
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 RUN_SUMMARY_NAME = "_run_summary.json"
 
 
-def write_run_summary(out_dir: Path, outcomes: list, started: datetime, finished: datetime,
-                      corrections_dir: Path | None) -> Path:
+def run_summary(out_dir: Path, outcomes: list, started: datetime, finished: datetime,
+                corrections_dir: Path | None) -> dict[str, Any]:
     """Run metadata, kept apart from the records so that they stay byte-identical.
 
     Lists every input (absolute path), its output (relative to `out_dir`),
@@ -46,13 +143,27 @@ def write_run_summary(out_dir: Path, outcomes: list, started: datetime, finished
         if outcome.output:
             entry["output"] = Path(outcome.output).resolve().relative_to(out_dir.resolve()).as_posix()
         notices.append(entry)
-    summary = {
+    return {
         "schema_version": SCHEMA_VERSION,
         "started": started.isoformat(timespec="seconds"),
         "finished": finished.isoformat(timespec="seconds"),
         "corrections_dir": str(corrections_dir.resolve()) if corrections_dir else None,
         "notices": notices,
     }
+
+
+def write_run_summary(out_dir: Path, outcomes: list, started: datetime, finished: datetime,
+                      corrections_dir: Path | None) -> Path | None:
+    """Write the run summary to `OUT/_run_summary.json`; its path, or None when the folder
+    cannot take it, in which case the summary goes to the terminal (stderr) instead."""
+    summary = run_summary(out_dir, outcomes, started, finished, corrections_dir)
     path = out_dir / RUN_SUMMARY_NAME
-    write_json_atomic(path, summary)
+    try:
+        write_json_atomic(path, summary)
+    except ExtractionError as error:
+        print(f"[{error.code}] the run summary could not be written: {error}\n"
+              "The run summary follows:", file=sys.stderr)
+        text = json.dumps(summary, ensure_ascii=False, indent=2)
+        print(safe_text(text), file=sys.stderr, flush=True)
+        return None
     return path

@@ -100,6 +100,28 @@ def test_centred_labels_split_over_rows_and_garbled_labels():
     assert [amount.value for amount in items[8].amounts] == [80]
 
 
+STACKED_AGE_BRACKETS = """关于印发基本养老服务清单的通知
+序号\t服务对象\t服务项目\t服务内容
+1\t{0}\t高龄津贴\t每人每月100元
+2\t{1}\t高龄津贴\t每人每月200元
+3\t{2}\t百岁补贴\t每人每月300元
+"""
+
+
+def test_stacked_age_bracket_labels_stay_one_per_row():
+    """Age brackets on consecutive rows are labels of their own, not fragments of one label."""
+    for brackets in (["80-89周岁", "90-99周岁", "100周岁及以上"], ["80周岁", "90周岁", "100周岁"]):
+        items = catalogue(STACKED_AGE_BRACKETS.format(*brackets))
+        assert [item.target_group for item in items] == brackets
+        assert [item.min_age for item in items] == [80, 90, 100]
+        assert not any("target_group_carried" in codes(item) for item in items)
+
+
+def test_an_age_bracket_split_from_its_noun_is_still_joined():
+    items = catalogue(STACKED_AGE_BRACKETS.format("60周岁及以上", "老年人", "80周岁及以上老年人"))
+    assert [item.target_group for item in items] == ["60周岁及以上老年人"] * 2 + ["80周岁及以上老年人"]
+
+
 def test_no_catalogue_table_gives_no_items():
     assert catalogue("一、总体要求\n服务对象很多。\n") == []
 

@@ -301,7 +301,8 @@ def test_the_file_is_readable_json_in_the_order_corrections_were_made(tmp_path, 
     assert data["source_sha256"] == record.source.sha256
     assert list(data["corrections"][0]) == ["record", "patch", "author", "at", "note"]
     assert [c["patch"][1]["path"] for c in data["corrections"]] == ["/funding", "/target_group"]
-    assert [p.name for p in tmp_path.iterdir()] == [f"{record.notice_id}.json"]  # no temporaries
+    assert sorted(p.name for p in tmp_path.iterdir()) == [  # the file and its log, no temporaries
+        f"{record.notice_id}.json", f"{record.notice_id}.log.jsonl"]
 
 
 def test_removing_a_correction_brings_back_the_extracted_value(tmp_path, record):
@@ -339,3 +340,122 @@ def test_typed_text_becomes_the_fields_type(record, field, text, value):
 def test_typed_text_that_does_not_fit_is_refused(field, text):
     with pytest.raises(ValueError):
         parse_typed_value(CatalogueItem, field, text)
+
+
+# --- a corrections file that cannot be used ------------------------------------------------
+
+
+def valid_file_bytes(record, **change):
+    """A valid corrections file of the record's notice (one correction), as stored."""
+    patch = [{"op": "test", "path": "/target_group", "value": record.catalogue[0].target_group},
+             {"op": "replace", "path": "/target_group", "value": "特困老年人"}]
+    entry = {"record": item_id(record, 1), "patch": patch, "author": "张三", "at": "2024-06-01"}
+    data = {"notice_id": record.notice_id, "source_path": SOURCE_PATH,
+            "source_sha256": record.source.sha256, "corrections": [entry | change]}
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+BROKEN_FILES = {
+    "bad_json": lambda record: valid_file_bytes(record)[:-5],
+    "empty": lambda record: b"",
+    "whitespace_only": lambda record: b"  \n",
+    "bom_before_valid_json": lambda record: b"\xef\xbb\xbf" + valid_file_bytes(record),
+    "not_utf8": lambda record: valid_file_bytes(record).replace("特困".encode(), "特困".encode("gbk")),
+    "patch_without_test": lambda record: valid_file_bytes(record, patch=[
+        {"op": "replace", "path": "/target_group", "value": "特困老年人"}]),
+    "unknown_key": lambda record: valid_file_bytes(record, reviewer="李四"),
+    "protected_id": lambda record: valid_file_bytes(record, patch=[
+        {"op": "test", "path": "/id", "value": item_id(record, 1)},
+        {"op": "replace", "path": "/id", "value": "other"}]),
+    "protected_provenance": lambda record: valid_file_bytes(record, patch=[
+        {"op": "test", "path": "/target_group", "value": record.catalogue[0].target_group},
+        {"op": "move", "from": "/sources/name", "path": "/sources/x"}]),
+    "a_list_not_a_file": lambda record: b"[]",
+    "whole_record_replaced": lambda record: valid_file_bytes(record, patch=[
+        {"op": "test", "path": "/target_group", "value": record.catalogue[0].target_group},
+        {"op": "replace", "path": "", "value": {}}]),
+}
+
+
+@pytest.mark.parametrize("form", sorted(BROKEN_FILES))
+def test_a_broken_corrections_file_is_reported_and_left_alone(tmp_path, record, form):
+    path = corrections_path(tmp_path, record.notice_id)
+    path.write_bytes(BROKEN_FILES[form](record))
+    before = path.read_bytes()
+    corrected, stale = apply_corrections(record, tmp_path)
+    [warning] = [w for w in corrected.warnings if w.code == "corrections_invalid"]
+    assert path.name in warning.message
+    assert corrected.catalogue == record.catalogue  # extracted as if there were no corrections
+    assert stale == [] and corrected.review.corrections_applied == 0
+    assert record_to_json(corrected)  # the record still validates and is written
+    assert path.read_bytes() == before
+    with pytest.raises(ValueError, match="corrections file"):  # no save over the broken file
+        correct(tmp_path, record, item_id(record, 1), "/name", "长寿补贴")
+    assert path.read_bytes() == before
+
+
+def test_a_repaired_corrections_file_applies_and_the_warning_goes(tmp_path, record):
+    path = corrections_path(tmp_path, record.notice_id)
+    path.write_bytes(b"{")
+    warned, _ = apply_corrections(record, tmp_path)
+    path.write_bytes(valid_file_bytes(record))
+    repaired, stale = apply_corrections(warned, tmp_path)
+    assert [w.code for w in repaired.warnings] == [w.code for w in record.warnings]
+    assert repaired.catalogue[0].target_group == "特困老年人" and stale == []
+
+
+def test_a_broken_corrections_file_gives_a_partial_outcome_not_a_failure(tmp_path):
+    from pipeline.run import Job, RunOptions, process_job
+    notice = tmp_path / "notice.txt"
+    notice.write_text(NOTICE, encoding="utf-8")
+    folder = tmp_path / "corrections"
+    folder.mkdir()
+    record = extract()
+    corrections_path(folder, record.notice_id).write_bytes(b"\xef\xbb\xbf{}")
+    job = Job(path=notice, output=tmp_path / "out" / "notice.json", label="notice.txt")
+    outcome = process_job(job, RunOptions(corrections_dir=folder))
+    assert outcome.status.value == "partial_success" and "corrections_invalid" in outcome.warnings
+    written = json.loads(job.output.read_text(encoding="utf-8"))
+    assert "corrections_invalid" in [w["code"] for w in written["warnings"]]
+
+
+@pytest.mark.parametrize("field", ["/id", "/sources/name", "/corrections/0",
+                                   "/amounts/0/span/start"])
+def test_protected_fields_are_refused_when_saving(tmp_path, record, field):
+    with pytest.raises(ValueError, match="cannot be corrected"):
+        correct(tmp_path, record, item_id(record, 1), field, "x")
+    assert not corrections_path(tmp_path, record.notice_id).exists()
+
+
+# --- saving as a transaction ---------------------------------------------------------------
+
+
+def test_every_save_and_removal_is_in_the_audit_log(tmp_path, record):
+    from pipeline.corrections_store import read_log
+    correct(tmp_path, record, item_id(record, 1), "/target_group", "80周岁及以上老年人", note="核对")
+    correct(tmp_path, record, item_id(record, 1), "/target_group", "特困老年人")  # replaces it
+    remove_correction(tmp_path, record.notice_id, item_id(record, 1), "/target_group",
+                      author="李四", now=WHEN)
+    events = read_log(corrections_path(tmp_path, record.notice_id))
+    assert [(e["action"], e["author"], e["patch"][-1].get("value")) for e in events] == [
+        ("add", "张三", "80周岁及以上老年人"), ("add", "张三", "特困老年人"),
+        ("remove", "李四", "特困老年人")]
+    assert events[0]["note"] == "核对" and events[0]["at"] == WHEN.isoformat()
+    assert events[0]["record"] == item_id(record, 1) and events[0]["field"] == "/target_group"
+
+
+def test_a_save_on_an_old_version_is_a_conflict_and_writes_nothing(tmp_path, record):
+    from pipeline.corrections import CorrectionConflict, corrections_version
+    seen = corrections_version(tmp_path, record.notice_id)
+    assert seen == "none"
+    correct(tmp_path, record, item_id(record, 1), "/target_group", "特困老年人",
+            expected_version=seen)
+    before = corrections_path(tmp_path, record.notice_id).read_bytes()
+    with pytest.raises(CorrectionConflict) as conflict:  # a second reviewer, on the page read before
+        correct(tmp_path, record, item_id(record, 1), "/name", "长寿补贴", expected_version=seen)
+    assert [entry.patch[-1]["value"] for entry in conflict.value.entries] == ["特困老年人"]
+    assert conflict.value.version == corrections_version(tmp_path, record.notice_id)
+    assert corrections_path(tmp_path, record.notice_id).read_bytes() == before
+    correct(tmp_path, record, item_id(record, 1), "/name", "长寿补贴",
+            expected_version=conflict.value.version)  # re-applied on the version now stored
+    assert len(corrections_for(tmp_path, record.notice_id).corrections) == 2

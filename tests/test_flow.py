@@ -127,6 +127,19 @@ def test_a_deleted_output_is_written_again(prefect_server, batch):
     assert rewritten(before, written(out)) == {deleted.name}
 
 
+def test_a_corrupted_output_is_not_reported_done_but_written_again(prefect_server, batch):
+    _, out, _, run = batch
+    first = run()
+    before = written(out)
+    corrupted = out / Path(CACHE_SAMPLES[1]).with_suffix(".json")
+    good = corrupted.read_bytes()
+    corrupted.write_bytes(good[: len(good) // 2])  # a disk fault, or a hand edit
+    second = run()
+    assert rewritten(before, written(out)) == {corrupted.name}
+    assert corrupted.read_bytes() == good
+    assert [o.model_dump() for o in second] == [o.model_dump() for o in first]
+
+
 def test_refresh_extracts_every_notice_again(prefect_server, batch):
     inputs, out, corrections, run = batch
     run()

@@ -614,3 +614,12 @@ def test_lines_split_by_br_inside_one_layout_cell_are_paragraphs():
     page = ("<table><tr><td>一、重点任务<br>（一）完善基本养老服务清单。<br/>（二）开展老年人能力综合评估。"
             "</td></tr></table>")
     assert lines(read(page)) == ["一、重点任务", "（一）完善基本养老服务清单。", "（二）开展老年人能力综合评估。"]
+
+
+def test_a_utf8_bom_before_a_gbk_page_reads_the_gbk_with_a_warning():
+    from pipeline.ingest.html.charset import decode_html
+    page = '<meta charset="gbk"><p>关于推进基本养老服务体系建设的通知</p>'
+    decoded = decode_html(b"\xef\xbb\xbf" + page.encode("gbk"))
+    assert decoded.text == page and decoded.encoding == "gb18030"
+    assert [w.code for w in decoded.warnings] == ["charset_mismatch"]
+    assert "byte-order mark" in decoded.warnings[0].message

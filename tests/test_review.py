@@ -183,6 +183,17 @@ def test_notice_page_marks_every_value_span_in_the_source(run, tmp_path):
     assert 'id="filter-flagged"' in html and 'class="flag-reason"' in html
 
 
+def test_a_broken_corrections_file_is_shown_with_its_reason(run, tmp_path):
+    folder = tmp_path / "corrections"
+    folder.mkdir()
+    broken = folder / f"{record(run).notice_id}.json"
+    broken.write_bytes(b'{"notice_id": ')
+    status, html = get(app_for(run, tmp_path), "/notice/hostile.json")
+    assert status == 200 and 'id="corrections-invalid"' in html
+    assert f"corrections file {broken.name}: invalid" in html
+    assert broken.read_bytes() == b'{"notice_id": '
+
+
 def test_markup_in_a_notice_is_shown_escaped(run, tmp_path):
     app = app_for(run, tmp_path)
     for target in ("/notice/hostile.json", f"/notice/{ODD_NAME}.json", "/"):
@@ -325,6 +336,63 @@ def test_an_invalid_correction_gets_the_message_and_writes_nothing(run, server, 
     assert not (tmp_path / "corrections").exists() or not any((tmp_path / "corrections").iterdir())
 
 
+def saved_values(folder: Path) -> set[str]:
+    """Every value the stored corrections files set."""
+    return {entry["patch"][-1]["value"] for path in folder.glob("*.json")
+            for entry in json.loads(path.read_text(encoding="utf-8"))["corrections"]}
+
+
+def post_together(server, bodies: list[dict]) -> list[tuple[int, dict]]:
+    """POST the bodies at the same moment, one thread each."""
+    barrier = threading.Barrier(len(bodies))
+    replies: list = [None] * len(bodies)
+
+    def send(index: int) -> None:
+        barrier.wait()
+        replies[index] = post(server, bodies[index])
+
+    threads = [threading.Thread(target=send, args=(index,)) for index in range(len(bodies))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return replies
+
+
+TRIALS = 20
+
+
+def test_two_reviewers_saving_at_once_lose_no_save(run, server, tmp_path):
+    """The page sends the version it read: one save wins, the other gets 409 with the winner's
+    change and saves again on the version now stored; without a version both are kept."""
+    from pipeline.corrections import corrections_version
+    from pipeline.corrections_store import read_log
+    folder, notice = tmp_path / "corrections", record(run)
+    saved = 0
+    for trial in range(TRIALS):
+        version = corrections_version(folder, notice.notice_id)
+        bodies = [{**correction(run, field, f"{field[1:]} {trial}"), "version": version}
+                  for field in ("/name", "/content")]
+        replies = post_together(server, bodies)
+        assert sorted(status for status, _reply in replies) == [200, 409]
+        [(body, conflict)] = [(body, reply) for body, (status, reply) in zip(bodies, replies)
+                              if status == 409]
+        winner = next(b for b in bodies if b is not body)
+        assert winner["value"] in {change["value"] for change in conflict["theirs"]}
+        status, _reply = post(server, {**body, "version": conflict["version"]})  # re-applied
+        assert status == 200
+        assert {winner["value"], body["value"]} <= saved_values(folder)
+        saved += 2
+    for trial in range(TRIALS):  # scripts that send no version: the lock alone keeps both
+        bodies = [correction(run, field, f"{field[1:]} unversioned {trial}")
+                  for field in ("/name", "/content")]
+        assert [status for status, _reply in post_together(server, bodies)] == [200, 200]
+        assert {body["value"] for body in bodies} <= saved_values(folder)
+        saved += 2
+    events = read_log(folder / f"{notice.notice_id}.json")
+    assert len(events) == saved and {e["author"] for e in events} == {"审核员"}
+
+
 @pytest.mark.parametrize("headers", [
     {"Origin": "http://evil.example"},
     {"X-Review-Token": "guessed"},
@@ -354,3 +422,155 @@ def test_pages_are_served_over_http_with_a_strict_policy(server):
         page = response.read().decode()
     assert "script-src 'self'" in policy and "default-src 'none'" in policy
     assert f'<meta name="review-token" content="{server.app.token}">' in page
+
+
+# --- hardening ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def open_server(run, tmp_path):
+    """A server bound to every address, reached by the name review.test (connected over loopback)."""
+    server = make_server(run / "out", host="0.0.0.0", port=0,
+                         corrections_dir=tmp_path / "corrections", allow_hosts=["review.test"])
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def fetch(server, target, host, method="GET", body=None, **headers):
+    """An HTTP request to the server over loopback, naming `host` in the Host header."""
+    import http.client
+    connection = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=30)
+    try:
+        connection.request(method, target, body=body, headers={"Host": host, **headers})
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()
+
+
+def test_binding_every_address_needs_the_allowed_host_names(run, tmp_path):
+    with pytest.raises(ValueError, match="--allow-host"):
+        make_server(run / "out", host="0.0.0.0", port=0, corrections_dir=tmp_path)
+
+
+def test_a_forged_host_is_refused_on_an_open_bind(run, open_server):
+    port = open_server.server_address[1]
+    token = open_server.app.token
+    for host in ("evil.example", f"evil.example:{port}", f"127.0.0.1:{port}"):
+        status, _headers, body = fetch(open_server, f"/?token={token}", host)
+        assert status == 403 and b"unknown host" in body
+        status, _headers, _body = fetch(
+            open_server, "/api/corrections", host, "POST", json.dumps(correction(run)),
+            **{"Content-Type": "application/json", "X-Review-Token": token})
+        assert status == 403
+    assert not (open_server.app.corrections_dir).exists()
+
+
+def test_an_open_bind_shows_pages_only_with_the_printed_token(run, open_server):
+    host = f"review.test:{open_server.server_address[1]}"
+    status, _headers, body = fetch(open_server, "/", host)
+    assert status == 403 and b"token" in body and open_server.app.token.encode() not in body
+    status, headers, _body = fetch(open_server, f"/?token={open_server.app.token}", host)
+    assert status == 200 and "HttpOnly" in headers["Set-Cookie"]
+    cookie = headers["Set-Cookie"].split(";")[0]
+    status, _headers, body = fetch(open_server, "/notice/hostile.json", host, Cookie=cookie)
+    assert status == 200 and open_server.app.token.encode() in body
+    status, _headers, _body = fetch(open_server, "/", host, Origin="http://evil.example",
+                                    Cookie=cookie)
+    assert status == 403
+
+
+def test_the_token_is_printed_to_the_terminal_and_kept_out_of_the_log(run, tmp_path, capsys,
+                                                                       monkeypatch, caplog):
+    import pipeline.review.server as server_module
+    started = {}
+
+    def serve_once(self):
+        started["server"] = self
+        host = f"review.test:{self.server_address[1]}"
+        with caplog.at_level("INFO"):
+            thread = threading.Thread(target=self.handle_request)
+            thread.start()
+            fetch(self, f"/?token={self.app.token}", host)
+            thread.join()
+    monkeypatch.setattr(server_module.ThreadingHTTPServer, "serve_forever", serve_once)
+    serve(run / "out", host="0.0.0.0", port=0, corrections_dir=tmp_path, allow_hosts=["review.test"])
+    token = started["server"].app.token
+    assert f"?token={token}" in capsys.readouterr().out
+    assert "GET /?token=" in caplog.text and token not in caplog.text
+
+
+def test_a_deeply_nested_body_is_a_400_not_a_500(run, server):
+    host, port = server.server_address[:2]
+    status, _headers, body = fetch(server, "/api/corrections", f"{host}:{port}", "POST",
+                                   b"[" * 100_000 + b"]" * 100_000,
+                                   **{"Content-Type": "application/json",
+                                      "X-Review-Token": server.app.token})
+    assert status == 400 and b"too deep" in body
+
+
+def test_a_stalled_request_body_is_dropped(run, tmp_path, monkeypatch):
+    import socket
+    import pipeline.review.server as server_module
+    monkeypatch.setattr(server_module, "REQUEST_TIMEOUT_SECONDS", 0.5)
+    server = make_server(run / "out", port=0, corrections_dir=tmp_path / "corrections")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+            connection.sendall(f"POST /api/corrections HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                               "Content-Type: application/json\r\nContent-Length: 500\r\n\r\n{"
+                               .encode())
+            answer = b""  # sent nothing more: the server answers and closes the connection
+            while chunk := connection.recv(4096):
+                answer += chunk
+            assert answer.startswith(b"HTTP/1.1 408")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def poster_pdf(side_points: int) -> bytes:
+    """A one-page PDF whose page is `side_points` square (a poster), with one line of text."""
+    content = b"BT /F1 400 Tf 100 100 Td (poster) Tj ET"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>" % (side_points, side_points),
+               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_a_poster_sized_pdf_page_is_rendered_at_a_capped_size_once(tmp_path, monkeypatch):
+    import io as io_module
+    from PIL import Image
+    import pipeline.review.source as source
+    path = tmp_path / "poster.pdf"
+    path.write_bytes(poster_pdf(14400))
+    renders = []
+    real = source.render_pdf_page
+    monkeypatch.setattr(source, "render_pdf_page",
+                        lambda *args: renders.append(args) or real(*args))
+    reader = source.SourceReader()
+    png = reader.page_png(path, 1)
+    assert max(Image.open(io_module.BytesIO(png)).size) <= reader.settings.max_page_pixels
+    assert reader.page_png(path, 1) == png and len(renders) == 1  # the second from the cache
+
+
+def test_the_command_refuses_an_open_bind_without_allowed_hosts(run, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["review", str(run / "out"), "--host", "0.0.0.0", "--port", "0"])
+    assert exited.value.code == 2 and "--allow-host" in capsys.readouterr().err

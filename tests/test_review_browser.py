@@ -352,3 +352,44 @@ def test_markup_in_a_notice_is_shown_as_text_never_run(browser, tmp_path):
             "beforeend", '<img src="/no-such-image" onerror="window.__probe = 1">')""")
         page.wait_for_function("window.__probe === 1")
         assert page.evaluate("typeof window.__pwned") == "undefined" and dialogs == []
+
+
+# --- two reviewers at once -------------------------------------------------------------------
+
+
+def save_in_page(page: Page, cell: Locator, value: str) -> None:
+    cell.locator("button.edit").click()
+    cell.locator(".edit-input").fill(value)
+    cell.locator("button.save").click()
+
+
+def test_a_conflicting_save_shows_the_other_change_and_saves_again(browser, tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(NOTICE, inputs / NOTICE.name)
+    assert pipeline_main(["extract", str(inputs), "--out", str(tmp_path / "out"),
+                          "--corrections", str(tmp_path / "corrections")]) == 0
+    record = NoticeRecord.model_validate_json((tmp_path / "out" / OUTPUT).read_text(encoding="utf-8"))
+    item = catalogue_item(record, CORRECTED_SEQ)
+    with serving(tmp_path / "out", tmp_path / "corrections") as url, \
+            browser_page(browser) as (first, _), browser_page(browser) as (second, _):
+        for page, name in ((first, "甲"), (second, "乙")):  # both open the notice first
+            page.goto(f"{url}/notice/{OUTPUT}")
+            page.locator("#reviewer-name").fill(name)
+        mine = value_cell(first, item.id, FIELD)
+        save_in_page(first, mine, CORRECTED_VALUE)
+        expect(mine.locator(".edit-message.ok")).to_be_visible()
+
+        theirs = value_cell(second, item.id, "/name")
+        save_in_page(second, theirs, "百岁老人补贴")
+        expect(theirs.locator(".edit-message.error")).to_contain_text("another reviewer")
+        expect(theirs.locator(".conflict")).to_contain_text(f"甲 ")
+        expect(theirs.locator(".conflict")).to_contain_text(CORRECTED_VALUE)
+        expect(theirs.locator("button.save")).to_have_text("Save again")
+        theirs.locator("button.save").click()  # re-applied on the version now stored
+        expect(theirs.locator(".edit-message.ok")).to_be_visible()
+        expect(theirs.locator(".conflict")).to_have_count(0)
+        expect(theirs.locator("button.save")).to_have_text("Save")
+    stored = corrections_for(tmp_path / "corrections", record.notice_id)
+    assert [(entry.author, entry.field) for entry in stored.corrections] == [
+        ("甲", FIELD), ("乙", "/name")]

@@ -15,7 +15,7 @@ from pathlib import Path
 import regex
 
 from pipeline.errors import ExtractionError
-from pipeline.ingest.text import decode_text
+from pipeline.ingest.text import decode_text_checked
 from pipeline.model import NoticeWarning, SourceDocument
 
 Reader = Callable[[Path, bytes], SourceDocument]
@@ -81,8 +81,9 @@ def _ole_workbook(data: bytes) -> bool:
 
 
 def read_text(path: Path, data: bytes) -> SourceDocument:
-    text, encoding = decode_text(data)
-    return SourceDocument(path=str(path), sha256="", format="text", encoding=encoding, text=text)
+    text, encoding, warnings = decode_text_checked(data)
+    return SourceDocument(path=str(path), sha256="", format="text", encoding=encoding, text=text,
+                          warnings=warnings)
 
 
 def _sha256(data: bytes) -> str:

@@ -8,7 +8,9 @@ off. The rules, for the family of layouts:
   copies below it are the same label, read (no flag); the rules below are for
   text layouts, which lose the merge:
 - label fragments that do not end a noun phrase (``60 周岁及以上`` … ``老年人``)
-  are joined; a bare ``老年人`` continues the label above it;
+  are joined; a bare ``老年人`` continues the label above it; but a label that
+  is an age bracket (``80-89周岁``) followed by one that opens with another
+  (``90-99周岁``) are two labels stacked in one column, never one;
 - a label cell that also holds item names (a layout that ran cells together)
   loses those names; a garbled label is re-read from the row's own text;
 - rows above the first label belong to it; other unlabelled rows carry the
@@ -41,6 +43,16 @@ _GARBLED = regex.compile(r"[A-Za-z]|(?:\p{Han}\s){3,}")
 # A target-group phrase stated in the row's own text, for re-reading a garbled label.
 _GROUP_PHRASE = regex.compile(r"\d{2,3}\s*周岁(?:及以上|以上)(?:的)?老年人")
 _AGE = regex.compile(r"(\d{2,3})\s*(?:周岁|岁)")
+# An age bracket closing a label fragment, and one opening the next: stacked bracket labels.
+_ENDS_WITH_AGE = regex.compile(r"""
+    \d{1,3} \s* (?:周岁|岁)          # 80周岁, 80-89周岁 (the range's end)
+    (?:及以上|以上|以下|及以下)? $    # 100周岁及以上
+""", regex.VERBOSE)
+_STARTS_WITH_AGE = regex.compile(r"""
+    ^ \d{1,3} \s*                   # 90
+    (?:[-—–~～至到] \s* \d{1,3} \s*)? # -99
+    (?:周岁|岁)                      # 周岁
+""", regex.VERBOSE)
 
 
 def _stop_bigrams() -> frozenset[str]:
@@ -106,12 +118,25 @@ def _row_labels(rows: list[CatalogueRow]) -> list[tuple[str, Cell] | None]:
                 labels[last] = (labels[last][0] + text, labels[last][1])
             labels[index] = None
             continue
-        if last is not None and not _COMPLETE_LABEL.search(labels[last][0]):
+        if last is not None and _continues(labels[last][0], text):
             labels[last] = (labels[last][0] + text, labels[last][1])
             labels[index] = None
             continue
         last = index
     return labels
+
+
+def _continues(above: str, fragment: str) -> bool:
+    """Whether `fragment` goes on the label `above` (a label split over rows).
+
+    >>> _continues("60周岁及以上经济困难的", "失能老年人")
+    True
+    >>> _continues("80-89周岁", "90-99周岁"), _continues("90周岁", "100周岁及以上")
+    (False, False)
+    """
+    if _COMPLETE_LABEL.search(above):
+        return False
+    return not (_ENDS_WITH_AGE.search(above) and _STARTS_WITH_AGE.match(fragment))
 
 
 def _clean_label(row: CatalogueRow, names: list[str]) -> tuple[str, Cell] | None:

@@ -10,8 +10,13 @@
 
 A POST is accepted only from the page itself: it must carry the page's
 token in `X-Review-Token`, as JSON, and any `Origin` or `Sec-Fetch-Site`
-header must say same origin. When the server listens on a loopback address,
-requests naming another `Host` are refused too (DNS rebinding).
+header must say same origin. Every request naming a `Host` the server was
+not told it answers to is refused (DNS rebinding), and so is any request
+whose `Origin` is another site. A server reachable from other machines
+(`pages_need_token`) also shows its pages only to a browser that opened the
+link with the token printed in the terminal (`?token=…`, then a cookie).
+A request body nested deeper than `MAX_JSON_DEPTH` is refused with 400
+before it is parsed.
 """
 from __future__ import annotations
 
@@ -45,6 +50,12 @@ STATIC_NAME = regex.compile(r"^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9]+)+$")
 PAGE_ROUTE = regex.compile(r"^/page/(\d{1,5})/(.+)$")
 MAX_BODY_BYTES = 1_000_000
 TOKEN_HEADER = "x-review-token"
+TOKEN_COOKIE = "review_token"
+# A correction form is one level deep; anything past this is not a form (and a 100k-deep
+# body would exhaust the parser's recursion).
+MAX_JSON_DEPTH = 32
+_JSON_STRING = regex.compile(rb'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKET = regex.compile(rb"[\[\]{}]")
 
 
 @dataclass
@@ -63,6 +74,7 @@ class Response:
     status: int
     body: bytes
     content_type: str = "text/html; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)  # sent besides the type and length
 
     @classmethod
     def html(cls, text: str, status: int = 200) -> Response:
@@ -82,17 +94,19 @@ class ReviewApp:
     """Serves one output folder; the catalog is read again on each request, so a re-run shows."""
 
     def __init__(self, out_dir: Path, corrections_dir: Path,
-                 allowed_hosts: set[str] | None = None, reader: SourceReader | None = None):
+                 allowed_hosts: set[str] | None = None, reader: SourceReader | None = None,
+                 pages_need_token: bool = False):
         self.out_dir = out_dir
         self.corrections_dir = corrections_dir
-        self.allowed_hosts = allowed_hosts
+        self.allowed_hosts = allowed_hosts  # None: any (the server always names them)
         self.reader = reader or SourceReader()
         self.token = secrets.token_urlsafe(32)
+        self.pages_need_token = pages_need_token
 
     def handle(self, request: Request) -> Response:
         path = unquote(urlsplit(request.target).path)
-        if self.allowed_hosts is not None and request.header("host") not in self.allowed_hosts:
-            refusal = f"refused: unknown host {request.header('host')!r}"
+        refusal = self.host_refusal(request)
+        if refusal:
             if request.method == "POST":
                 return Response.json({"ok": False, "error": refusal}, 403)
             return Response.text(refusal, 403)
@@ -100,7 +114,32 @@ class ReviewApp:
             return self.post(request, path)
         if request.method not in ("GET", "HEAD"):
             return Response.text("method not allowed", 405)
+        if self.pages_need_token and not path.startswith("/static/"):
+            return self.get_with_token(request, path)
         return self.get(request, path)
+
+    def host_refusal(self, request: Request) -> str | None:
+        """Why a request names a host or origin this server is not; None when it does not."""
+        host = request.header("host")
+        if self.allowed_hosts is not None and host not in self.allowed_hosts:
+            return f"refused: unknown host {host!r}"
+        origin = request.header("origin")
+        if origin is not None and origin not in (f"http://{host}", f"https://{host}"):
+            return f"refused: a request from another origin ({origin})"
+        return None
+
+    def get_with_token(self, request: Request, path: str) -> Response:
+        """A page for a browser that holds the token: from the printed link, then its cookie."""
+        given = parse_qs(urlsplit(request.target).query).get("token", [""])[0]
+        if secrets.compare_digest(given, self.token):
+            response = self.get(request, path)
+            response.headers["Set-Cookie"] = (f"{TOKEN_COOKIE}={self.token}; Path=/; HttpOnly; "
+                                              "SameSite=Strict")
+            return response
+        if secrets.compare_digest(_cookie(request, TOKEN_COOKIE), self.token):
+            return self.get(request, path)
+        return Response.text("open the link with the token that the review command printed "
+                             "in its terminal", 403)
 
     def get(self, request: Request, path: str) -> Response:
         if path == "/":
@@ -149,19 +188,17 @@ class ReviewApp:
         refusal = self.cross_origin_refusal(request)
         if refusal:
             return Response.json({"ok": False, "error": refusal}, 403)
+        if json_depth(request.body) > MAX_JSON_DEPTH:
+            return Response.json({"ok": False, "error": "the request is nested too deep"}, 400)
         try:
             payload = json.loads(request.body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             return Response.json({"ok": False, "error": "the request is not JSON"}, 400)
         result = save_correction(self.catalog(), self.corrections_dir, payload)
         return Response.json(result.as_json(), result.status)
 
     def cross_origin_refusal(self, request: Request) -> str | None:
         """Why a POST does not come from this server's own page; None when it does."""
-        host = request.header("host") or ""
-        origin = request.header("origin")
-        if origin is not None and origin not in (f"http://{host}", f"https://{host}"):
-            return f"refused: a request from another origin ({origin})"
         if request.header("sec-fetch-site") not in (None, "same-origin"):
             return "refused: a request from another site"
         if not secrets.compare_digest(request.header(TOKEN_HEADER) or "", self.token):
@@ -169,6 +206,27 @@ class ReviewApp:
         if not (request.header("content-type") or "").startswith("application/json"):
             return "refused: a correction is sent as JSON"
         return None
+
+
+def json_depth(body: bytes) -> int:
+    """How deep a JSON text's arrays and objects nest (brackets inside strings not counted).
+
+    >>> json_depth(b'{"a": [1, {"b": "[[["}]}'), json_depth(b"[" * 100_000)
+    (3, 100000)
+    """
+    depth = deepest = 0
+    for bracket in _JSON_BRACKET.findall(_JSON_STRING.sub(b'""', body)):
+        depth += 1 if bracket in (b"[", b"{") else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _cookie(request: Request, name: str) -> str:
+    for part in (request.header("cookie") or "").split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name:
+            return value
+    return ""
 
 
 def static_file(name: str) -> Response:
@@ -183,10 +241,10 @@ def static_file(name: str) -> Response:
 
 
 def make_app(out_dir: Path, corrections_dir: Path | None = None,
-             allowed_hosts: set[str] | None = None) -> ReviewApp:
+             allowed_hosts: set[str] | None = None, pages_need_token: bool = False) -> ReviewApp:
     """The app for an output folder; corrections go to `corrections_dir`, else to the
     folder the run summary names, else to `corrections/`."""
     if corrections_dir is None:
         run = load_catalog(out_dir).run or {}
         corrections_dir = Path(run.get("corrections_dir") or "corrections")
-    return ReviewApp(out_dir, corrections_dir, allowed_hosts)
+    return ReviewApp(out_dir, corrections_dir, allowed_hosts, pages_need_token=pages_need_token)

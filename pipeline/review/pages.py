@@ -9,7 +9,8 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from pipeline.corrections import CorrectionEntry, corrections_for
+from pipeline.corrections import (CorrectionEntry, CorrectionsInvalid, corrections_for,
+                                  corrections_version)
 from pipeline.model import NoticeRecord
 from pipeline.review.catalog import Catalog, NoticeEntry, flagged_first
 from pipeline.review.highlight import SpanIndex, text_to_pieces
@@ -38,25 +39,30 @@ def notice_page(catalog: Catalog, entry: NoticeEntry, reader: SourceReader, toke
     source = reader.text(entry.source_path, attached_files(entry, record))
     text = source.text or ""
     spans = SpanIndex(len(text))
-    view = notice_to_view(record, spans, stored_corrections(corrections_dir, record.notice_id))
+    stored, corrections_problem = stored_corrections(corrections_dir, record.notice_id)
+    view = notice_to_view(record, spans, stored)
     pieces = text_to_pieces(text, spans) if source.text is not None else []
     pdf_pages = page_boxes(reader, entry) if source.text is not None else {}
-    script_data = {"notice": entry.output, "pages": pdf_pages}
+    # The version the page's saves are made against (compare-and-set, see edits.py).
+    script_data = {"notice": entry.output, "pages": pdf_pages,
+                   "version": corrections_version(corrections_dir, record.notice_id)}
     return ENVIRONMENT.get_template("notice.html").render(
         entry=entry, record=record, view=view, pieces=pieces, source=source,
         source_changed=source_changed(source, record), token=token,
         script_data=script_data, corrections_dir=str(corrections_dir),
+        corrections_problem=corrections_problem,
         document_fields=DOCUMENT_FIELDS, catalogue_fields=CATALOGUE_FIELDS,
         task_fields=TASK_FIELDS)
 
 
-def stored_corrections(corrections_dir: Path, notice_id: str) -> list[CorrectionEntry]:
-    """The notice's saved corrections; none when the file is missing or unreadable."""
+def stored_corrections(corrections_dir: Path,
+                       notice_id: str) -> tuple[list[CorrectionEntry], str | None]:
+    """The notice's saved corrections, and why its file cannot be used (None when it can)."""
     try:
         stored = corrections_for(corrections_dir, notice_id)
-    except (OSError, ValueError):
-        return []
-    return stored.corrections if stored else []
+    except CorrectionsInvalid as error:
+        return [], str(error)
+    return (stored.corrections if stored else []), None
 
 
 def attached_files(entry: NoticeEntry, record: NoticeRecord) -> list[tuple[Path, str]]:

@@ -21,6 +21,7 @@ from pipeline.ingest.attachments import read_notice
 @dataclass(frozen=True)
 class SourceSettings:
     page_resolution: int = 110  # dots per inch of a rendered PDF page
+    max_page_pixels: int = 2200  # longest side of a rendered page: a poster-sized page is scaled down
     cached_texts: int = 32
     cached_pages: int = 48
 
@@ -85,9 +86,10 @@ class SourceReader:
 
     def page_png(self, path: Path, page: int) -> bytes | None:
         """The page rendered as PNG; None when the PDF has no such page."""
-        key = (*file_key(path), page, self.settings.page_resolution)
+        key = (*file_key(path), page, self.settings.page_resolution, self.settings.max_page_pixels)
         return self._pages.get_or_make(
-            key, lambda: render_pdf_page(path, page, self.settings.page_resolution))
+            key, lambda: render_pdf_page(path, page, self.settings.page_resolution,
+                                         self.settings.max_page_pixels))
 
 
 def read_source_text(path: Path, attachments: list[tuple[Path, str]] = ()) -> SourceText:
@@ -113,13 +115,33 @@ def pdf_page_boxes(path: Path) -> dict[int, tuple[float, float, float, float]]:
                 for number, page in enumerate(pdf.pages, start=1)}
 
 
-def render_pdf_page(path: Path, page: int, resolution: int) -> bytes | None:
+# Points in an inch: a page of `w` points is `w * dpi / POINTS_PER_INCH` pixels wide.
+POINTS_PER_INCH = 72
+
+
+def render_pdf_page(path: Path, page: int, resolution: int,
+                    max_pixels: int = SourceSettings.max_page_pixels) -> bytes | None:
     import pdfplumber
 
     with pdfplumber.open(path) as pdf:
         if not 1 <= page <= len(pdf.pages):
             return None
-        image = pdf.pages[page - 1].to_image(resolution=resolution)
+        chosen = pdf.pages[page - 1]
+        image = chosen.to_image(resolution=capped_resolution(
+            float(chosen.width), float(chosen.height), resolution, max_pixels))
         buffer = io.BytesIO()
         image.original.save(buffer, format="PNG")
         return buffer.getvalue()
+
+
+def capped_resolution(width: float, height: float, resolution: float, max_pixels: int) -> float:
+    """The resolution that renders a page of `width` x `height` points with no side
+    longer than `max_pixels` (a 200-inch poster page would otherwise take gigabytes).
+
+    >>> capped_resolution(595, 842, 110, 2200)  # A4: as asked
+    110
+    >>> round(capped_resolution(14400, 14400, 110, 2200), 1)
+    11.0
+    """
+    longest = max(width, height, 1.0)
+    return min(resolution, max_pixels * POINTS_PER_INCH / longest)

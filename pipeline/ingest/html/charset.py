@@ -75,7 +75,17 @@ def decode_html(data: bytes) -> Decoded:
     headers, data = split_http_response(data)
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return Decoded(data[len(bom):].decode(encoding, errors="replace"), encoding, [])
+            try:
+                return Decoded(data[len(bom):].decode(encoding), encoding, [])
+            except UnicodeDecodeError:  # an editor's BOM before GBK bytes: read what is there
+                decoded = decode_html(data[len(bom):]) if encoding == "utf-8-sig" else None
+            if decoded is None or decoded.encoding == "utf-8":
+                return Decoded(data[len(bom):].decode(encoding, errors="replace"), encoding, [
+                    NoticeWarning(code="undecodable_bytes_replaced",
+                                  message=f"bytes that do not decode as {encoding} replaced")])
+            return decoded._replace(warnings=decoded.warnings + [NoticeWarning(
+                code="charset_mismatch", message=f"the page starts with a {encoding} "
+                                                 f"byte-order mark but reads as {decoded.encoding}")])
     declared = _header_charset(headers) or declared_charset(data)
     if declared in WESTERN:
         declared = None

@@ -120,16 +120,44 @@
     const reply = await postCorrection({
       notice: data.notice, record_id: cell.dataset.recordId, field: cell.dataset.field,
       value: value, author: author, note: form.querySelector(".edit-note").value,
+      version: data.version,
     });
     const text = reply.ok ? reply.message : reply.error;
     setStatus(message, text, reply.ok ? "ok" : "error");
     setStatus(document.getElementById("status"), text, reply.ok ? "ok" : "error");
+    if (reply.version) data.version = reply.version;  // saves go on from the stored version
+    showTheirs(cell, reply.theirs);
     if (!reply.ok) return;
     form.hidden = true;
     cell.classList.add("pending-correction");
     const pending = cell.querySelector(".pending");
     pending.textContent = "saved by " + author + ": " + value;
     pending.hidden = false;
+  }
+
+  // A conflict: list the other reviewer's corrections of this record; the form stays open,
+  // so saving again re-applies this reviewer's change on the version now stored.
+  function showTheirs(cell, theirs) {
+    let list = cell.querySelector(".conflict");
+    const button = cell.querySelector("button.save");
+    if (!theirs) {
+      if (list) list.remove();
+      if (button) button.textContent = "Save";
+      return;
+    }
+    if (!list) {
+      list = document.createElement("ul");
+      list.className = "conflict";
+      cell.querySelector(".edit-message").after(list);
+    }
+    list.replaceChildren();
+    for (const change of theirs) {
+      const item = document.createElement("li");
+      const shown = change.op === "remove" ? "(removed)" : JSON.stringify(change.value);
+      item.textContent = change.author + " (" + change.at + ") " + change.field + ": " + shown;
+      list.append(item);
+    }
+    if (button) button.textContent = "Save again";
   }
 
   function setupRecords(data) {
