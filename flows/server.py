@@ -41,11 +41,13 @@ def server_command(port: int) -> list[str]:
     return [str(prefect), "server", "start", "--host", HOST, "--port", str(port), "--analytics-off"]
 
 
-def start_server(home: Path, port: int, log: Path | None = None) -> subprocess.Popen:
-    """Start the server in its own process group (so stopping it stops its children too)."""
+def start_server(home: Path, port: int, log: Path | None = None,
+                 settings: dict[str, str] | None = None) -> subprocess.Popen:
+    """Start the server in its own process group (so stopping it stops its children too);
+    `settings`: more PREFECT_* variables for it."""
     home.mkdir(parents=True, exist_ok=True)
     output = log.open("ab") if log else subprocess.DEVNULL
-    return subprocess.Popen(server_command(port), env=server_environment(home, port),
+    return subprocess.Popen(server_command(port), env={**server_environment(home, port), **(settings or {})},
                             stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
 
 
