@@ -10,7 +10,7 @@ PYTHON := $(VENV)/bin/python
 # the Noto CJK fonts render their Chinese; Chromium runs the review page's browser test.
 SYSTEM_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk chromium
 
-.PHONY: outputs test bench schema samples system-deps screenshot
+.PHONY: outputs test bench schema samples system-deps screenshot server
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -50,3 +50,9 @@ schema: $(VENV)/.installed
 # The README's screenshot of the review page, taken by the browser test's own run.
 screenshot: $(VENV)/.installed system-deps
 	REVIEW_SCREENSHOT=docs/review-page.png $(PYTHON) -m pytest -q tests/test_review_browser.py
+
+# A Prefect server on 127.0.0.1:4200 with the project's own state in .prefect/ (README: running the
+# flow regularly); PORT=… for another port.
+PORT ?= 4200
+server: $(VENV)/.installed
+	$(PYTHON) -m flows.server --port $(PORT)

@@ -36,12 +36,22 @@ def notice_table(output: Path) -> list[dict[str, str]]:
     return rows
 
 
-def run_markdown(outcomes: list[NoticeOutcome]) -> str:
-    """The run in a few lines and one table: counts, warnings, failures, corrections."""
+def run_markdown(outcomes: list[NoticeOutcome], new_failures: list[str] = ()) -> str:
+    """The run in a few lines and one table: counts, warnings, failures, corrections.
+
+    What needs a person comes first: failures new since the run before
+    (`new_failures`, input paths) and stale corrections, then the counts.
+    """
     failed = [o for o in outcomes if o.status is RunStatus.failure]
-    lines = [
-        "# Extraction run",
-        "",
+    lines = ["# Extraction run", ""]
+    new = set(new_failures)
+    first = [f"- **new failure** {_cell(o.path)}: {o.error_code}: {_cell(o.error or '')}"
+             for o in failed if o.path in new]
+    first += [f"- **stale correction** {_cell(o.path)}: {_cell(reason)}"
+              for o in outcomes for reason in o.stale_corrections]
+    if first:
+        lines += ["## Needs a person", "", *first, ""]
+    lines += [
         f"- notices: {len(outcomes)} ({len(failed)} failed)",
         f"- catalogue items: {sum(o.catalogue_items for o in outcomes)}; "
         f"tasks: {sum(o.tasks for o in outcomes)}; flags: {sum(o.flags for o in outcomes)}",

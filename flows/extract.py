@@ -33,7 +33,7 @@ from flows.runners import (RUNNERS, Progress, crashed, make_task_runner, run_in_
 from pipeline.model import NoticeOutcome, RunStatus
 from pipeline.run import Job, RunOptions, plan_jobs, process_job, summarise
 from pipeline.run_lock import OutputFolderBusy, output_folder_lock
-from pipeline.write import write_run_summary
+from pipeline.write import read_history, write_run_summary
 
 
 # The outcome is stored (not kept in memory) under a key of what makes the output: flows/cache.py.
@@ -98,8 +98,10 @@ def extract_notices(paths: list[str], out: str = "outputs", corrections: str | N
             outcomes.append(outcome)
             if line := progress.add(outcome):
                 logger.info("%s", line)
-    write_run_summary(out_dir, outcomes, started, datetime.now(timezone.utc), corrections_dir)
-    create_markdown_artifact(key="extract-notices-summary", markdown=run_markdown(outcomes),
+    written = write_run_summary(out_dir, outcomes, started, datetime.now(timezone.utc), corrections_dir)
+    new_failures = read_history(out_dir)[-1].new_failures if written else []
+    create_markdown_artifact(key="extract-notices-summary",
+                             markdown=run_markdown(outcomes, new_failures),
                              description="Counts, warnings, failures and corrections of the run")
     logger.info("%s", summarise(outcomes))
     return outcomes

@@ -14,6 +14,7 @@ from pipeline.match import add_match_parser, run_match
 from pipeline.model import RunStatus
 from pipeline.run import RunOptions, plan_jobs, process_job, summarise
 from pipeline.run_lock import OutputFolderBusy, output_folder_lock
+from pipeline.status import DEFAULT_RUNS_SHOWN, status_report
 from pipeline.validate import schema_path, notice_schema
 from pipeline.write import write_json_atomic, write_run_summary
 
@@ -51,12 +52,20 @@ def main(argv: list[str] | None = None) -> int:
                         metavar="NAME", help="host names the page is reached by; needed to bind "
                                              "any address but loopback")
     review.add_argument("--corrections", type=Path, default=Path("corrections"))
+    status = commands.add_parser("status", help="the last runs into an output folder and what "
+                                                "needs a reviewer (no server needed)")
+    status.add_argument("outputs", nargs="?", type=Path, default=Path("outputs"))
+    status.add_argument("--runs", type=int, default=DEFAULT_RUNS_SHOWN,
+                        help=f"runs to list (default: {DEFAULT_RUNS_SHOWN})")
     schema = commands.add_parser("schema", help="write the JSON Schema of the output files")
     schema.add_argument("--out", type=Path, default=Path("schemas"),
                         help="schema folder (default: schemas)")
     args = parser.parse_args(argv)
     if args.command == "schema":
         print(write_schema(args.out))
+        return 0
+    if args.command == "status":
+        print(status_report(args.outputs, args.runs))
         return 0
     if args.command == "export":
         return run_export(args)

@@ -338,6 +338,21 @@ class NoticeOutcome(BaseModel):
     stale_corrections: list[str] = Field(default_factory=list, description="why each was stale")
 
 
+class RunRecord(BaseModel):
+    """One run into an output folder, as its history line keeps it."""
+
+    started: str
+    finished: str
+    notices: int
+    by_status: dict[str, int]
+    failures: dict[str, str] = Field(default_factory=dict, description="input path -> error code")
+    new_failures: list[str] = Field(default_factory=list,
+                                    description="paths that did not fail in the run before")
+    stale_corrections: int = 0
+    flags: int = 0
+
+
+
 class Located(NamedTuple, Generic[T]):
     """A value found inside a string, with its character offsets in that string."""
 

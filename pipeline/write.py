@@ -1,4 +1,4 @@
-"""Output files: written whole or not at all, and a summary of the run.
+"""Output files: written whole or not at all, a summary of the run and the folder's run history.
 
 A file is written to a temporary file in its folder, flushed to disk
 (`fsync`), renamed into place, and the folder flushed too, so a crash or a
@@ -20,11 +20,12 @@ import os
 import secrets
 import sys
 from datetime import datetime
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ExtractionError
-from pipeline.model import SCHEMA_VERSION
+from pipeline.model import SCHEMA_VERSION, NoticeOutcome, RunRecord, RunStatus
 
 # Temporary files: `.ec-<hex>.tmp` now; `.<name>.*.tmp` was written by earlier versions.
 TEMP_PREFIX = ".ec-"
@@ -126,6 +127,7 @@ def safe_text(value: object) -> str:
 
 
 RUN_SUMMARY_NAME = "_run_summary.json"
+RUN_HISTORY_NAME = "_run_history.jsonl"
 
 
 def run_summary(out_dir: Path, outcomes: list, started: datetime, finished: datetime,
@@ -154,8 +156,9 @@ def run_summary(out_dir: Path, outcomes: list, started: datetime, finished: date
 
 def write_run_summary(out_dir: Path, outcomes: list, started: datetime, finished: datetime,
                       corrections_dir: Path | None) -> Path | None:
-    """Write the run summary to `OUT/_run_summary.json`; its path, or None when the folder
-    cannot take it, in which case the summary goes to the terminal (stderr) instead."""
+    """Write the run summary to `OUT/_run_summary.json` and append the run to the folder's
+    history (`pipeline.status`); the summary's path, or None when the folder cannot take
+    it, in which case the summary goes to the terminal (stderr) instead."""
     summary = run_summary(out_dir, outcomes, started, finished, corrections_dir)
     path = out_dir / RUN_SUMMARY_NAME
     try:
@@ -166,4 +169,41 @@ def write_run_summary(out_dir: Path, outcomes: list, started: datetime, finished
         text = json.dumps(summary, ensure_ascii=False, indent=2)
         print(safe_text(text), file=sys.stderr, flush=True)
         return None
+    history = read_history(out_dir)
+    append_run(out_dir, outcomes_to_run(outcomes, summary["started"], summary["finished"],
+                                        history[-1] if history else None))
     return path
+
+
+def outcomes_to_run(outcomes: list[NoticeOutcome], started: str, finished: str,
+                    previous: RunRecord | None) -> RunRecord:
+    """The history line of a run; failures are new when the run before did not have them."""
+    failures = {o.path: o.error_code or "" for o in outcomes if o.status is RunStatus.failure}
+    before = previous.failures if previous else {}
+    return RunRecord(
+        started=started, finished=finished, notices=len(outcomes),
+        by_status=dict(Counter(o.status.value for o in outcomes)),
+        failures=failures, new_failures=[path for path in failures if path not in before],
+        stale_corrections=sum(len(o.stale_corrections) for o in outcomes),
+        flags=sum(o.flags for o in outcomes))
+
+
+def read_history(out_dir: Path) -> list[RunRecord]:
+    """The folder's runs, oldest first; lines a killed run left half-written are skipped."""
+    path = out_dir / RUN_HISTORY_NAME
+    if not path.exists():
+        return []
+    runs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            runs.append(RunRecord.model_validate_json(line))
+        except ValueError:
+            continue
+    return runs
+
+
+def append_run(out_dir: Path, run: RunRecord) -> None:
+    """One line a run, appended whole: a reader never sees a line cut short by another run."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with (out_dir / RUN_HISTORY_NAME).open("a", encoding="utf-8") as stream:
+        stream.write(run.model_dump_json() + "\n")

@@ -55,6 +55,21 @@ def test_artifacts_show_records_flags_and_the_run(tmp_path):
     assert "bad\\|name.pdf" in markdown and "E011_corrupt: truncated" in markdown
 
 
+def test_the_run_artifact_puts_new_failures_and_stale_corrections_first():
+    from flows.artifacts import run_markdown
+
+    old = NoticeOutcome(path="old.pdf", status=RunStatus.failure, error_code="E011_corrupt", error="x")
+    new = NoticeOutcome(path="new.pdf", status=RunStatus.failure, error_code="E001_empty_file",
+                        error="the file is empty")
+    stale = NoticeOutcome(path="a.txt", status=RunStatus.success, stale_corrections=["/tasks/3 gone"])
+    markdown = run_markdown([old, stale, new], new_failures=["new.pdf"])
+    needs = markdown.split("## Needs a person")[1].split("- notices:")[0]
+    assert "**new failure** new.pdf: E001_empty_file" in needs
+    assert "**stale correction** a.txt: /tasks/3 gone" in needs
+    assert "old.pdf" not in needs
+    assert "## Needs a person" not in run_markdown([old], new_failures=[])
+
+
 # --- the cache through the flow (threads: what is cached does not depend on the runner) -----
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.errors import ExtractionError
-from pipeline.write import RUN_SUMMARY_NAME, remove_temporaries, write_json_atomic
+from pipeline.write import RUN_HISTORY_NAME, RUN_SUMMARY_NAME, remove_temporaries, write_json_atomic
 
 NOTICE = """惠州市民政局关于开展特殊困难老年人探访关爱服务的通知
 各县(区)民政局:
@@ -133,6 +133,7 @@ def test_kill_9_at_any_point_then_a_rerun_leaves_no_temporaries_and_identical_ou
     assert main(command[3:]) == 0
     assert not [p for p in out.rglob("*.tmp")]
     assert not (out / "_run.lock").exists()
-    outputs = {name: data for name, data in files_below(out).items() if name != RUN_SUMMARY_NAME}
+    run_metadata = {RUN_SUMMARY_NAME, RUN_HISTORY_NAME}  # times of the run, not records
+    outputs = {name: data for name, data in files_below(out).items() if name not in run_metadata}
     assert outputs == {name: data for name, data in files_below(clean).items()
-                       if name != RUN_SUMMARY_NAME}
+                       if name not in run_metadata}

@@ -1,0 +1,84 @@
+"""A Prefect server for the project, on 127.0.0.1 with a project-local database.
+
+    python -m flows.server [--port 4200]        (or: make server)
+
+Keeps its state in `.prefect/` of the project (PREFECT_HOME; SQLite in
+`.prefect/prefect.db`) unless PREFECT_HOME is set, and in PostgreSQL when
+PREFECT_API_DATABASE_CONNECTION_URL is set (README: "Running the flow
+regularly"). It listens on the loopback address only. Flows, the inbox
+deployment (flows/serve.py) and their workers report to it when
+PREFECT_API_URL is http://127.0.0.1:PORT/api.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+PROJECT_HOME = Path(__file__).resolve().parent.parent / ".prefect"
+HOST = "127.0.0.1"
+DEFAULT_PORT = 4200
+# The server builds its database on first start: tens of seconds on a slow machine.
+STARTUP_TIMEOUT_SECONDS = 180
+
+
+def api_url(port: int) -> str:
+    return f"http://{HOST}:{port}/api"
+
+
+def server_environment(home: Path, port: int) -> dict[str, str]:
+    """The server's environment: its home folder, no telemetry, its UI pointed at its own API."""
+    return {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "PREFECT_UI_API_URL": api_url(port), "PREFECT_API_URL": api_url(port)}
+
+
+def server_command(port: int) -> list[str]:
+    prefect = Path(sys.executable).with_name("prefect")
+    return [str(prefect), "server", "start", "--host", HOST, "--port", str(port), "--analytics-off"]
+
+
+def start_server(home: Path, port: int, log: Path | None = None,
+                 settings: dict[str, str] | None = None) -> subprocess.Popen:
+    """Start the server in its own process group (so stopping it stops its children too);
+    `settings`: more PREFECT_* variables for it."""
+    home.mkdir(parents=True, exist_ok=True)
+    output = log.open("ab") if log else subprocess.DEVNULL
+    return subprocess.Popen(server_command(port), env={**server_environment(home, port), **(settings or {})},
+                            stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def wait_until_healthy(port: int, process: subprocess.Popen | None = None,
+                       timeout: float = STARTUP_TIMEOUT_SECONDS) -> None:
+    """Return once the API answers its health check; fail early if the server exited."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the Prefect server exited with status {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{api_url(port)}/health", timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(1)
+    raise TimeoutError(f"the Prefect server on port {port} did not answer in {timeout:.0f} s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m flows.server", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT,
+                        help=f"port on {HOST} (default: {DEFAULT_PORT})")
+    args = parser.parse_args(argv)
+    home = Path(os.environ.get("PREFECT_HOME") or PROJECT_HOME)
+    print(f"Prefect server: UI http://{HOST}:{args.port}, state in {home}; for flows and the inbox "
+          f"deployment: export PREFECT_API_URL={api_url(args.port)}", file=sys.stderr)
+    home.mkdir(parents=True, exist_ok=True)
+    return subprocess.call(server_command(args.port), env=server_environment(home, args.port))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
