@@ -56,8 +56,16 @@ class OcrSettings:
     low_confidence: float = 0.85
 
     # --- ruled tables (ocr.table_grid) ---
-    # A ruling line is at least this share of the page's width (horizontal) ...
-    min_rule_share: float = 0.03
+    # A ruling down is at least this many inches long: less than the lowest row of a
+    # table (one line of small print and its padding) ...
+    min_rule_down: float = 0.15
+    # ... one across at least this many, the narrowest column (a 序号), more than the
+    # longest stroke of a heading's character ...
+    min_rule_across: float = 0.3
+    # ... and a table is at least this many inches wide and high (strokes of large bold
+    # characters can cross like rulings, but only over a character's size).
+    min_table_width: float = 1.0
+    min_table_height: float = 0.25
     # ... and a crossing of two rulings is within this many pixels of both.
     rule_join: int = 8
     # Rulings closer than this many pixels are one ruling (a thick or doubled line).

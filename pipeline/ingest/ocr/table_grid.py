@@ -67,9 +67,10 @@ def image_to_rulings(grey: np.ndarray, settings: OcrSettings) -> tuple[list[Rule
 
     ink = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV,
                                 _THRESHOLD_BLOCK, _THRESHOLD_OFFSET)
-    length = max(2, int(settings.min_rule_share * grey.shape[1]))
-    across = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
-    down = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8))
+    across_length = max(2, round(settings.min_rule_across * settings.dpi))
+    down_length = max(2, round(settings.min_rule_down * settings.dpi))
+    across = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, across_length), np.uint8))
+    down = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((down_length, 1), np.uint8))
     return (_merge(_components(across, horizontal=True), settings),
             _merge(_components(down, horizontal=False), settings))
 
@@ -134,7 +135,14 @@ def rulings_to_tables(horizontal: Sequence[Rule], vertical: Sequence[Rule],
     for j, down in enumerate(vertical):
         groups.setdefault(root(len(horizontal) + j), ([], []))[1].append(down)
     return [(sorted(rows), sorted(columns)) for rows, columns in groups.values()
-            if len(_positions(rows, settings)) >= 2 and len(_positions(columns, settings)) >= 2]
+            if _table_sized(_positions(rows, settings), _positions(columns, settings), settings)]
+
+
+def _table_sized(ys: list[float], xs: list[float], settings: OcrSettings) -> bool:
+    """Two rulings each way, as far apart as a table's sides are."""
+    return len(ys) >= 2 and len(xs) >= 2 and \
+        xs[-1] - xs[0] >= settings.min_table_width * settings.dpi and \
+        ys[-1] - ys[0] >= settings.min_table_height * settings.dpi
 
 
 def _positions(rules: Sequence[Rule], settings: OcrSettings) -> list[float]:
