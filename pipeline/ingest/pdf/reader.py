@@ -69,9 +69,10 @@ def read_pdf(path: Path, data: bytes, settings: PdfSettings = DEFAULT_SETTINGS) 
     text, blocks = lay_out(pages_to_items(drop_furniture(pages, settings), settings))
     garbled = {number: count for number, count in garbled.items() if number not in recognised}
     warnings = [garbled_warning(garbled)] if garbled else []
-    if recognised:
+    read = [page.number for page in pages if page.number in recognised and page.characters]
+    if read:
         blocks = blocks_with_confidence(blocks, pages)
-        warnings.append(ocr_warning(recognised))
+        warnings.append(ocr_warning(read))
     blank = [page.number for page in pages if page.images and not page.characters]
     if blank:
         warnings.append(NoticeWarning(code="pages_without_text", message=(
