@@ -204,3 +204,16 @@ def test_a_photographed_catalogue_page_gives_its_rows(scanned_outputs):
         [item["lead_units"] for item in printed]
     assert all(item["target_group"] for item in record["catalogue"])
 
+
+
+def test_review_page_shows_an_image_file_as_its_page(tmp_path):
+    from pipeline.review.source import SourceReader, has_pages
+
+    scan = tmp_path / "scan.png"
+    scan.write_bytes(_png(Image.new("RGB", (1654, 2339), "white")))  # A4 at 200 dpi
+    reader = SourceReader()
+    assert has_pages(scan)
+    [(x0, top, width, height)] = reader.page_sizes(scan).values()
+    assert (round(width), round(height)) == (595, 842)  # points, as the OCR reader measures
+    png = reader.page_png(scan, 1)
+    assert png.startswith(b"\x89PNG") and reader.page_png(scan, 2) is None

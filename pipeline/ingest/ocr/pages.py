@@ -15,16 +15,13 @@ from concurrent.futures import ProcessPoolExecutor
 from pipeline.ingest.ocr.orient import deskew
 from pipeline.ingest.ocr.recognise import OcrLine, recognise_page
 from pipeline.ingest.ocr.render import PageImage, render_pdf_page, to_grey
-from pipeline.ingest.ocr.settings import DEFAULT_OCR_SETTINGS, OcrSettings
+from pipeline.ingest.ocr.settings import DEFAULT_OCR_SETTINGS, WORKERS_VARIABLE, OcrSettings
 from pipeline.ingest.ocr.table_grid import image_to_tables
 from pipeline.ingest.pdf.flow import PageContent, Recognised
 from pipeline.ingest.pdf.grids import Grid, table_to_grid
 from pipeline.ingest.pdf.lines import Glyph, centre_inside, glyphs_to_lines
 from pipeline.ingest.pdf.settings import DEFAULT_SETTINGS, PdfSettings
 
-# Set to a number of processes to read a document's OCR pages in parallel (the flow's
-# --ocr-workers sets it); unset or 1, pages are read one after the other.
-WORKERS_VARIABLE = "ELDERCARE_OCR_WORKERS"
 # Characters a half width wide: ASCII and Latin letters, digits, their punctuation.
 _HALF_WIDTH_MAX = 0x24F
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
@@ -117,3 +118,32 @@ def seal_boxes(red: np.ndarray, settings: OcrSettings) -> list[tuple[int, int, i
                 max(width, height) <= settings.seal_max_aspect * min(width, height):
             boxes.append((int(x), int(y), int(width), int(height)))
     return boxes
+
+
+# --- for the review page: an image file's pages as the reader measured them ---------------
+
+
+def page_size(path: Path, settings: OcrSettings = OcrSettings()) -> list[tuple[float, float]]:
+    """Each frame's width and height in points (at the resolution it records)."""
+    with Image.open(path) as image:
+        return [_frame_points(frame, settings) for frame in ImageSequence.Iterator(image)]
+
+
+def _frame_points(frame: Image.Image, settings: OcrSettings) -> tuple[float, float]:
+    points = POINTS_PER_INCH / (_recorded_dpi(frame) or settings.default_image_dpi)
+    return frame.size[0] * points, frame.size[1] * points
+
+
+def frame_png(path: Path, page: int, resolution: int,
+              settings: OcrSettings = OcrSettings()) -> bytes | None:
+    """Frame `page` (1-based) as PNG at `resolution` dots per inch; None past the last."""
+    with Image.open(path) as image:
+        for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
+            if number == page:
+                width, height = _frame_points(frame, settings)
+                size = (max(1, round(width * resolution / POINTS_PER_INCH)),
+                        max(1, round(height * resolution / POINTS_PER_INCH)))
+                buffer = io.BytesIO()
+                frame.convert("RGB").resize(size).save(buffer, "PNG")
+                return buffer.getvalue()
+    return None

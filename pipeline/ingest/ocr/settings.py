@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Set to a number of processes to read a document's OCR pages in parallel (the flow's
+# --ocr-workers sets it); unset or 1, pages are read one after the other.
+WORKERS_VARIABLE = "ELDERCARE_OCR_WORKERS"
+
 
 @dataclass(frozen=True)
 class OcrSettings:
@@ -49,11 +53,6 @@ class OcrSettings:
     min_line_score: float = 0.5
     # A detected line's box is this many times its font size (the box hugs the ink).
     box_per_size: float = 0.95
-
-    # --- review (ocr.confidence) ---
-    # A value read from a line recognised with less confidence than this is flagged
-    # `ocr_low_confidence` (measured: see benchmarks/ocr_results.md).
-    low_confidence: float = 0.85
 
     # --- ruled tables (ocr.table_grid) ---
     # A ruling down is at least this many inches long: less than the lowest row of a
