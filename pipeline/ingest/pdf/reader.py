@@ -65,7 +65,7 @@ def read_pdf(path: Path, data: bytes, settings: PdfSettings = DEFAULT_SETTINGS) 
     pages, recognised = with_ocr_pages(data, pages, garbled)
     if not any(page.characters for page in pages):
         raise ExtractionError("E010_no_text_layer", (
-            f"not one character on its {len(pages)} page(s), and OCR found no text"))
+            f"not one character on its {len(pages)} page(s), and OCR found none in their images"))
     text, blocks = lay_out(pages_to_items(drop_furniture(pages, settings), settings))
     garbled = {number: count for number, count in garbled.items() if number not in recognised}
     warnings = [garbled_warning(garbled)] if garbled else []
@@ -85,12 +85,15 @@ def with_ocr_pages(data: bytes, pages: list[PageContent],
                    garbled: dict[int, int]) -> tuple[list[PageContent], list[int]]:
     """The pages, those without a usable text layer read by OCR instead; which those were."""
     numbers = [page.number for page in pages
-               if page_needs_ocr(page.characters, garbled.get(page.number, 0))]
+               if page_needs_ocr(page.characters, garbled.get(page.number, 0), page.images)]
     if not numbers:
         return pages, []
     from pipeline.ingest.ocr.pages import recognise_pdf_pages  # loads the OCR models
 
     read = {page.number: page for page in recognise_pdf_pages(data, numbers)}
+    for page in pages:  # what the page draws is the file's, not the OCR's
+        if page.number in read:
+            read[page.number].images = page.images
     return [read.get(page.number, page) for page in pages], numbers
 
 
