@@ -193,6 +193,21 @@ def test_values_read_by_ocr_keep_their_page_box_and_confidence(scanned_outputs):
     assert span["page"] >= 1 and len(span["bbox"]) == 4 and 0.5 <= span["confidence"] <= 1
 
 
+def test_values_ocr_was_unsure_of_are_flagged_and_only_those(scanned_outputs):
+    from pipeline.flags import OCR_LOW_CONFIDENCE
+
+    for path in scanned_outputs.glob("*.json"):
+        if path.name.startswith("_"):
+            continue
+        record = json.loads(path.read_text(encoding="utf-8"))
+        for item in record["catalogue"] + record["tasks"]:
+            unsure = {key.split("/")[0] for key, span in item["sources"].items()
+                      if span.get("confidence", 1) < OCR_LOW_CONFIDENCE}
+            flagged = {flag["field"] for flag in item["flags"]
+                       if flag["code"] == "ocr_low_confidence"}
+            assert flagged == unsure, item["id"]
+
+
 def test_a_photographed_catalogue_page_gives_its_rows(scanned_outputs):
     record = json.loads((scanned_outputs / Path(PHOTO).with_suffix(".json").name)
                         .read_text(encoding="utf-8"))
