@@ -8,6 +8,7 @@ the ruling, lines in one cell are one cell's text.
 """
 from __future__ import annotations
 
+import ctypes
 import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -94,7 +95,19 @@ def recognise_pdf_pages(data: bytes, numbers: Sequence[int],
 
 def pdf_page_to_content(data: bytes, number: int, settings: OcrSettings) -> PageContent:
     """Render page `number` and read it; the image is released when this returns."""
-    return image_to_content(render_pdf_page(data, number - 1, settings), number, settings)
+    try:
+        return image_to_content(render_pdf_page(data, number - 1, settings), number, settings)
+    finally:
+        release_memory()
+
+
+def release_memory() -> None:
+    """Give the page's freed buffers back to the system (glibc keeps them otherwise, and
+    a long scan's resident size would creep up page by page)."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 def ocr_workers() -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 from pipeline.errors import ExtractionError
 from pipeline.ingest.layout import lay_out
 from pipeline.ingest.ocr.confidence import blocks_with_confidence, ocr_warning
-from pipeline.ingest.ocr.pages import image_to_content
+from pipeline.ingest.ocr.pages import image_to_content, release_memory
 from pipeline.ingest.ocr.render import image_frames
 from pipeline.ingest.ocr.settings import DEFAULT_OCR_SETTINGS, OcrSettings
 from pipeline.ingest.pdf.flow import pages_to_items
@@ -23,8 +23,10 @@ from pipeline.model import SourceDocument
 def read_image(path: Path, data: bytes,
                settings: OcrSettings = DEFAULT_OCR_SETTINGS) -> SourceDocument:
     """The notice's paragraphs and table rows as recognised; E010 when OCR finds no text."""
-    pages = [image_to_content(frame, number, settings)
-             for number, frame in enumerate(image_frames(data, settings), start=1)]
+    pages = []
+    for number, frame in enumerate(image_frames(data, settings), start=1):
+        pages.append(image_to_content(frame, number, settings))
+        release_memory()
     if not any(page.characters for page in pages):
         raise ExtractionError("E010_no_text_layer",
                               f"OCR found no text on the image's {len(pages)} page(s)")

@@ -33,11 +33,12 @@ class OcrLine(NamedTuple):
 
 
 @lru_cache(maxsize=2)
-def _engine(threads: int, detect_side: int):
+def _engine(threads: int):
     from rapidocr_onnxruntime import RapidOCR
 
+    # "max": the detector never enlarges the page (`detect` has made it small enough).
     return RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=threads,
-                    det_limit_type="max", det_limit_side_len=detect_side)
+                    det_limit_type="max")
 
 
 def recognise_page(grey: np.ndarray, settings: OcrSettings) -> tuple[list[OcrLine], np.ndarray]:
@@ -54,9 +55,9 @@ def image_to_lines(grey: np.ndarray, settings: OcrSettings) -> tuple[list[OcrLin
     """Recognised lines, and how many of them the classifier saw turned by 180°."""
     import cv2
 
-    engine = _engine(settings.threads, settings.detect_side)
+    engine = _engine(settings.threads)
     image = cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR)
-    boxes, _ = engine.text_det(image)
+    boxes = detect(engine, image, settings)
     if boxes is None or len(boxes) == 0:
         return [], 0
     boxes = engine.sorted_boxes(boxes)
@@ -67,6 +68,21 @@ def image_to_lines(grey: np.ndarray, settings: OcrSettings) -> tuple[list[OcrLin
     lines = [quad_to_line(box, text, float(score)) for box, (text, score, *_) in zip(boxes, texts)
              if float(score) >= settings.min_line_score and text.strip()]
     return lines, turned
+
+
+def detect(engine, image: np.ndarray, settings: OcrSettings) -> np.ndarray | None:
+    """Line boxes found on the page scaled to `detect_side` (the engine would work at
+    up to 2000 pixels: half again the time and memory, no better boxes), in the full
+    image's pixels, where the lines are then cut out for recognition."""
+    import cv2
+
+    scale = min(1.0, settings.detect_side / max(image.shape[:2]))
+    small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) \
+        if scale < 1 else image
+    boxes, _ = engine.text_det(small)
+    if boxes is None or len(boxes) == 0:
+        return None
+    return (np.asarray(boxes, dtype=np.float32) / scale).astype(np.float32)
 
 
 def quad_to_line(quad: np.ndarray, text: str, confidence: float) -> OcrLine:
