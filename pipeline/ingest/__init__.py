@@ -51,7 +51,7 @@ def sniff_format(data: bytes) -> str:
     ('pdf', 'text', 'html')
     >>> sniff_format('<div class="wrap"><p>通知</p></div>'.encode()), sniff_format("<附件>".encode())
     ('html', 'text')
-    >>> sniff_format(b"\x89PNG\r\n\x1a\n..."), sniff_format(b"II*\x00...")
+    >>> sniff_format(b"\\x89PNG\\r\\n\\x1a\\n..."), sniff_format(b"II*\\x00...")
     ('image', 'image')
     """
     if data.startswith(b"%PDF"):
