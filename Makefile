@@ -10,7 +10,7 @@ PYTHON := $(VENV)/bin/python
 # the Noto CJK fonts render their Chinese; Chromium runs the review page's browser test.
 SYSTEM_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk chromium
 
-.PHONY: outputs test bench schema samples system-deps screenshot server
+.PHONY: outputs test bench bench-ocr schema samples system-deps screenshot server
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -43,6 +43,10 @@ samples: $(VENV)/.installed system-deps
 
 bench: $(VENV)/.installed
 	$(PYTHON) benchmarks/bench.py
+
+# OCR of scanned copies of the sample PDFs (about 20 minutes on one core).
+bench-ocr: $(VENV)/.installed
+	$(PYTHON) benchmarks/ocr.py
 
 schema: $(VENV)/.installed
 	$(PYTHON) -m pipeline schema

@@ -17,6 +17,7 @@ flags) and a markdown summary of the run, visible in the Prefect UI.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -30,6 +31,7 @@ from flows.artifacts import artifact_key, notice_table, run_markdown
 from flows.cache import NoticeCachePolicy, cache_folder, output_missing, remember_output
 from flows.runners import (RUNNERS, Progress, crashed, make_task_runner, run_in_batches,
                            runner_name, workers_share_the_api)
+from pipeline.ingest.ocr.settings import WORKERS_VARIABLE as OCR_WORKERS_VARIABLE
 from pipeline.model import NoticeOutcome, RunStatus
 from pipeline.run import Job, RunOptions, plan_jobs, process_job, summarise
 from pipeline.run_lock import OutputFolderBusy, output_folder_lock
@@ -122,7 +124,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="extract every notice again, replacing the cached outcomes")
     parser.add_argument("--no-notice-tables", dest="notice_tables", action="store_false",
                         help="publish only the run's summary, not a table artifact per notice")
+    parser.add_argument("--ocr-workers", type=int, default=1, metavar="N",
+                        help="read a scanned file's OCR pages in N parallel processes "
+                             "(default 1; local runners only)")
     args = parser.parse_args(argv)
+    os.environ[OCR_WORKERS_VARIABLE] = str(max(1, args.ocr_workers))  # the workers inherit it
     try:
         runner_name(args.runner, args.dask_address)
     except ValueError as error:

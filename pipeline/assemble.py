@@ -6,7 +6,7 @@ from typing import Any
 import regex
 
 from pipeline.extract.clauses import find_rules
-from pipeline.flags import summarise_review
+from pipeline.flags import ocr_confidence_flags, summarise_review
 from pipeline.metadata import blocks_to_metadata
 from pipeline.model import (Block, BlockKind, CatalogueItem, NoticeRecord, NoticeWarning, OutlineNode, RoleRule,
                             SourceDocument, SourceInfo, Table, TableKind, Task, UnitMention)
@@ -43,6 +43,8 @@ def extract_notice(document: SourceDocument, trace: dict[str, Any] | None = None
     metadata = blocks_to_metadata(_own_blocks(blocks))
     catalogue = _catalogue(tables, notice_id, lines)
     tasks = _tasks(outline, metadata.title, blocks, tables, notice_id, lines, document.text)
+    for record in [*catalogue, *tasks]:
+        record.flags += ocr_confidence_flags(record.sources)
     warnings = list(document.warnings) + _warnings(document.text, catalogue, tasks, lines)
     source = SourceInfo(path=document.path, sha256=document.sha256, format=document.format,
                         encoding=document.encoding)

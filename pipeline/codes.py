@@ -21,6 +21,8 @@ FLAG_CODES: dict[str, str] = {
     "group_clause": "a clause after a group's last item, read as the group's",
     "units_inherited": "an item that names no units, given those of its enclosing item",
     "units_fallback": "a unit no known unit form covers, kept as printed",
+    # scans
+    "ocr_low_confidence": "a value read by OCR from a line the recogniser was unsure of",
 }
 
 WARNING_CODES: dict[str, str] = {
@@ -31,7 +33,8 @@ WARNING_CODES: dict[str, str] = {
     "undecodable_bytes_replaced": "a few undecodable bytes were replaced",
     "html_body_not_found": "no article text was found in the page",
     "notes_unreadable": "a Word file's footnotes or endnotes could not be read",
-    "pages_without_text": "PDF pages that hold only images (scans): their text is missing",
+    "pages_without_text": "PDF pages that hold only images on which OCR found no text",
+    "text_from_ocr": "pages without a usable text layer (scans, image files) read by OCR",
     "garbled_text": "characters in a font without a Unicode map were dropped",
     "attachment_unreadable": "an attachment file could not be read; the notice was read without it",
     "attachment_read_alone": "a file named as an attachment whose notice could not be told, "

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import regex
 
 from pipeline.extract.quantities import find_ages
-from pipeline.model import CatalogueItem, Flag, Quantity, ReviewSummary, Task
+from pipeline.model import CatalogueItem, Flag, Quantity, ReviewSummary, Span, Task
 
 # --- settings -----------------------------------------------------------------------
 
@@ -24,6 +24,11 @@ from pipeline.model import CatalogueItem, Flag, Quantity, ReviewSummary, Task
 MIN_ELDERLY_AGE = 50
 # Units too large for one person's allowance.
 LARGE_MONEY_UNITS = ("万元", "亿元")
+# A value read by OCR from a line recognised with less confidence than this is flagged.
+# Measured on the scans of the five samples (benchmarks/ocr_results.md, 2,042 lines): the
+# tenth of the lines below it holds about four in five of the misread lines; above it, about
+# one line in 370 is misread.
+OCR_LOW_CONFIDENCE = 0.98
 
 # A rate counted per person: 每人每月, 每名老年人, 人/月 (`Quantity.per` as read).
 _PER_PERSON = regex.compile(
@@ -136,6 +141,28 @@ def _quoted(amount: Quantity) -> str:
     if amount.per and amount.per not in amount.text:
         return f"“{amount.text}” ({amount.per})"
     return f"“{amount.text}”"
+
+
+# --- checks of any finished record -------------------------------------------------------
+
+
+def ocr_confidence_flags(sources: dict[str, Span]) -> list[Flag]:
+    """One flag per field read by OCR from a line the recogniser was unsure of.
+
+    >>> span = Span(line=1, end_line=1, start=0, end=4, confidence=0.61)
+    >>> [(flag.field, flag.reason) for flag in ocr_confidence_flags({"name": span,
+    ...     "lead_units/0": span, "content": span.model_copy(update={"confidence": 0.99})})]
+    [('name', 'read by OCR with confidence 0.61 (below 0.98): check it against the page image'), ('lead_units', 'read by OCR with confidence 0.61 (below 0.98): check it against the page image')]
+    """
+    lowest: dict[str, float] = {}
+    for key, span in sources.items():
+        if span.confidence is not None and span.confidence < OCR_LOW_CONFIDENCE:
+            field = key.split("/")[0]
+            lowest[field] = min(span.confidence, lowest.get(field, 1.0))
+    return [Flag(code="ocr_low_confidence", field=field,
+                 reason=f"read by OCR with confidence {confidence:.2f} (below "
+                        f"{OCR_LOW_CONFIDENCE}): check it against the page image")
+            for field, confidence in lowest.items()]
 
 
 # --- the notice's summary ------------------------------------------------------------------

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pipeline.codes import FLAG_CODES, WARNING_CODES
 
-SCHEMA_VERSION = "1.4.0"
+SCHEMA_VERSION = "1.5.0"
 
 T = TypeVar("T")
 
@@ -58,6 +58,9 @@ class Span(Record):
                              description="the attachment file the value is in, as its path is "
                                          "listed in the record's `attachments`; absent: the "
                                          "notice's own file")
+    confidence: float | None = Field(default=None, ge=0, le=1, exclude_if=_absent,
+                                     description="read by OCR: the recogniser's lowest "
+                                                 "confidence over the lines the value is in")
 
 
 class Flag(Record):

@@ -39,7 +39,8 @@ class LineIndex:
         return Span.model_construct(
             line=self.line_of(start), end_line=self.line_of(max(start, end - 1)), start=start,
             end=end, page=place.page if place else None, bbox=place.bbox if place else None,
-            locator=place.locator if place else None, file=place.file if place else None)
+            locator=place.locator if place else None, file=place.file if place else None,
+            confidence=place.confidence if place else None)
 
     def _place_of(self, offset: int) -> Span | None:
         index = bisect_right(self._place_starts, offset) - 1

@@ -28,6 +28,7 @@ from samples_docx import layout_to_docx
 from samples_html import layout_to_html
 from samples_layout import NoticeLayout, notice_to_layout
 from samples_office import ConversionError, convert, find_soffice, fix_pdf_stamps
+from samples_scans import photographed_page, scanned_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -48,6 +49,11 @@ NOTICE_FOLDERS = {"鹤壁": ("000_1d3b4e9bec569f5b", "鹤壁市人民政府办�
 SIDE_BY_SIDE_FOLDER, SIDE_BY_SIDE = "批次", ("001_a30600b97fcb8a62", "002_85df562a159a1afc")
 REAL_STAMP_DATE = "20261201"
 LAYOUT_STAMP_DATE = "20240101"
+# Scans for the OCR tests, kept out of samples/ so that runs over samples/ stay fast: a
+# scanned notice with a duty table and a catalogue, and a photo of another's catalogue page.
+SCANS = ROOT / "tests" / "fixtures" / "scans"
+SCANNED = "004_96d89b5e45fd7fea"
+PHOTOGRAPHED = ("001_a30600b97fcb8a62", 7, "catalogue_page_photographed.png")  # page index
 
 
 def make_samples(samples: Path = SAMPLES) -> list[Path]:
@@ -65,7 +71,15 @@ def make_samples(samples: Path = SAMPLES) -> list[Path]:
     written += real_conversions(samples / "real")
     written += catalogue_variants(samples / "layouts", ROOT / "tests" / "gold" / "layouts")
     written += attachment_folders(layouts, samples / "attachments")
+    written += scanned_copies(samples / "pdf", SCANS)
     return written
+
+
+def scanned_copies(pdfs: Path, folder: Path) -> list[Path]:
+    """Image-only copies of sample PDFs (samples_scans.py): what OCR is tested on."""
+    stem, index, name = PHOTOGRAPHED
+    return [_write(folder / f"{SCANNED}.pdf", scanned_pdf((pdfs / f"{SCANNED}.pdf").read_bytes())),
+            _write(folder / name, photographed_page((pdfs / f"{stem}.pdf").read_bytes(), index))]
 
 
 def attachment_folders(layouts: dict[str, NoticeLayout], folder: Path) -> list[Path]:

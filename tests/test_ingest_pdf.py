@@ -258,13 +258,14 @@ def test_pdfminer_exceptions_never_escape_unwrapped(exception, code):
     assert raised.value.code == code and "page 1" in str(raised.value)
 
 
-def test_garbled_font_is_reported_and_its_characters_dropped():
-    # A real broken font: pdfminer reads one run as "(cid:N)", another as U+FFFD.
+def test_a_page_in_a_font_without_unicode_map_is_read_by_ocr():
+    # A real broken font: pdfminer reads one run as "(cid:N)", another as U+FFFD. Most of
+    # page 2 is garbled, so OCR reads it from its image, the garbled run (ABC) included.
     document = read("garbled_font_without_unicode_map.pdf")
-    assert [warning.code for warning in document.warnings] == ["garbled_text"]
-    assert "page(s) 2:" in document.warnings[0].message
+    assert [warning.code for warning in document.warnings] == ["text_from_ocr"]
+    assert "page(s) 2 " in document.warnings[0].message
     assert "(cid:" not in document.text and "\ufffd" not in document.text
-    assert document.text.splitlines() == ["第一页文字正常。", "基本养老服务清单"]
+    assert document.text.splitlines() == ["第一页文字正常。", "基本养老服务ABC清单"]
 
 
 def test_every_page_is_closed_after_it_is_read(monkeypatch):

@@ -31,13 +31,17 @@ _HTML_START = regex.compile(
     regex.IGNORECASE | regex.DOTALL | regex.VERBOSE)
 # A page saved with its HTTP response headers (curl -i, wget --save-headers).
 _HTTP_RESPONSE = regex.compile(rb"^HTTP/\d(?:\.\d)?\s+\d{3}.*?\r?\n\r?\n\s*<", regex.DOTALL)
+# The first bytes of the image formats read by OCR: PNG, JPEG, TIFF (both byte orders).
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 # How many leading bytes are searched for an HTML start tag.
 HTML_SNIFF_BYTES = 4096
 
 # The formats a file name's ending promises, to note a name that does not match the content.
 SUFFIX_FORMATS = {".txt": "text", ".text": "text", ".pdf": "pdf", ".docx": "docx",
                   ".doc": "doc", ".wps": "doc", ".html": "html", ".htm": "html",
-                  ".shtml": "html", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".et": "xls"}
+                  ".shtml": "html", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".et": "xls",
+                  ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image",
+                  ".tiff": "image"}
 
 
 def sniff_format(data: bytes) -> str:
@@ -47,9 +51,13 @@ def sniff_format(data: bytes) -> str:
     ('pdf', 'text', 'html')
     >>> sniff_format('<div class="wrap"><p>通知</p></div>'.encode()), sniff_format("<附件>".encode())
     ('html', 'text')
+    >>> sniff_format(b"\\x89PNG\\r\\n\\x1a\\n..."), sniff_format(b"II*\\x00...")
+    ('image', 'image')
     """
     if data.startswith(b"%PDF"):
         return "pdf"
+    if data.startswith(_IMAGE_MAGIC):
+        return "image"
     if data.startswith(b"PK\x03\x04"):
         return _zip_format(data)
     if data.startswith(_OLE_MAGIC):
@@ -100,6 +108,7 @@ READERS: dict[str, str] = {
     "html": "pipeline.ingest.html.reader:read_html",
     "xlsx": "pipeline.ingest.excel:read_xlsx",
     "xls": "pipeline.ingest.excel:read_xls",  # .xls and .et, via LibreOffice
+    "image": "pipeline.ingest.ocr.reader:read_image",  # .png, .jpg, .tif scans, by OCR
 }
 
 

@@ -42,7 +42,10 @@ MAX_CATEGORY_CHARS = 20
 _SEQ_ALONE = regex.compile(r"^(?P<star>\*?)\s*(?P<seq>\d{1,3})\s*(?P<star2>\*?)$")
 _SEQ_AND_NAME = regex.compile(
     r"""^(?P<star>\*?)\s*(?P<seq>\d{1,3})   # optional local-addition star, then the 序号
-        [\s.、]+                             # a space or a list mark
+        (?:[\s.、]+                          # a space or a list mark, or none (OCR loses
+          | (?=\p{Han})                        # the space) before a word ...
+            (?![岁周年月日天时分元人名户个项次张倍万亿公米类级批])  # ... not a measure (80周岁)
+        )
         (?P<name>\D.*)$                      # the service name""",
     regex.VERBOSE,
 )

@@ -32,7 +32,7 @@ import regex
 from pipeline.review import pages
 from pipeline.review.catalog import Catalog, load_catalog
 from pipeline.review.edits import save_correction
-from pipeline.review.source import SourceReader, is_pdf
+from pipeline.review.source import SourceReader, has_pages
 
 # Sent with every answer: nothing loads from elsewhere, nothing frames the page.
 SECURITY_HEADERS = {
@@ -175,7 +175,7 @@ class ReviewApp:
         path = files[file] if 0 <= file < len(files) else None
         if path is None or not path.is_file():
             return Response.text("no source file for this notice", 404)
-        if not is_pdf(path):
+        if not has_pages(path):
             return Response.text("the source is not a PDF", 404)
         png = self.reader.page_png(path, page)
         if png is None:

@@ -14,7 +14,7 @@ from pipeline.corrections import (CorrectionEntry, CorrectionsInvalid, correctio
 from pipeline.model import NoticeRecord
 from pipeline.review.catalog import Catalog, NoticeEntry, flagged_first
 from pipeline.review.highlight import SpanIndex, text_to_pieces
-from pipeline.review.source import SourceReader, SourceText, is_pdf
+from pipeline.review.source import SourceReader, SourceText, has_pages
 from pipeline.review.views import (CATALOGUE_FIELDS, DOCUMENT_FIELDS, TASK_FIELDS,
                                    notice_to_view, value_text)
 
@@ -75,7 +75,7 @@ def page_boxes(reader: SourceReader, entry: NoticeEntry) -> dict[str, dict[str, 
     height] in points, for drawing a value's box."""
     files = [entry.source_path, *entry.attachments]
     return {str(index): {str(number): list(box) for number, box in reader.page_sizes(path).items()}
-            for index, path in enumerate(files) if path is not None and path.is_file() and is_pdf(path)}
+            for index, path in enumerate(files) if path is not None and path.is_file() and has_pages(path)}
 
 
 def source_changed(source: SourceText, record: NoticeRecord) -> bool:

@@ -1,5 +1,5 @@
 """The source of a notice as the reviewer sees it: its text (its attachments' after it),
-and for a PDF its pages as images.
+and for a PDF or a scanned image its pages as images.
 
 Reading a PDF or Word file takes a second or more, so texts and rendered
 pages are kept in memory, keyed by the file's path, size and modification
@@ -107,7 +107,17 @@ def is_pdf(path: Path) -> bool:
         return stream.read(4) == b"%PDF"
 
 
+def has_pages(path: Path) -> bool:
+    """A PDF or a scanned image: a file whose values carry a page and a box."""
+    from pipeline.ingest import sniff_format
+
+    with path.open("rb") as stream:
+        return sniff_format(stream.read(16)) in ("pdf", "image")
+
+
 def pdf_page_boxes(path: Path) -> dict[int, tuple[float, float, float, float]]:
+    if not is_pdf(path):
+        return image_page_boxes(path)
     import pdfplumber
 
     with pdfplumber.open(path) as pdf:
@@ -119,8 +129,23 @@ def pdf_page_boxes(path: Path) -> dict[int, tuple[float, float, float, float]]:
 POINTS_PER_INCH = 72
 
 
+def image_page_boxes(path: Path) -> dict[int, tuple[float, float, float, float]]:
+    """An image file's frames in points, as the OCR reader measured them."""
+    from pipeline.ingest.ocr.render import page_size
+
+    return {number: (0.0, 0.0, *size) for number, size in enumerate(page_size(path), start=1)}
+
+
 def render_pdf_page(path: Path, page: int, resolution: int,
                     max_pixels: int = SourceSettings.max_page_pixels) -> bytes | None:
+    if not is_pdf(path):
+        from pipeline.ingest.ocr.render import frame_png
+
+        boxes = image_page_boxes(path)
+        if page not in boxes:
+            return None
+        _, _, width, height = boxes[page]
+        return frame_png(path, page, capped_resolution(width, height, resolution, max_pixels))
     import pdfplumber
 
     with pdfplumber.open(path) as pdf:

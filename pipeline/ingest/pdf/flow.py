@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import regex
 
@@ -35,6 +36,13 @@ _PARAGRAPH_START = regex.compile(
 )
 
 
+class Recognised(NamedTuple):
+    """A line of a page read by OCR: its box (points) and how sure the recogniser was."""
+
+    bbox: BBox
+    confidence: float
+
+
 @dataclass
 class PageContent:
     """One page as read: its text lines outside tables and its tables, furniture and all."""
@@ -46,6 +54,7 @@ class PageContent:
     grids: list[Grid] = field(default_factory=list)
     characters: int = 0  # characters on the page, garbled ones included
     images: int = 0
+    recognised: list[Recognised] = field(default_factory=list)  # read by OCR: its lines
 
 
 @dataclass(frozen=True)

@@ -168,9 +168,13 @@ def _filled(row: GridRow) -> int:
 
 
 def continues(previous: Grid, grid: Grid, settings: PdfSettings) -> bool:
-    """Same columns at the same places: the same table, cut by the page break."""
-    return len(previous.columns) == len(grid.columns) and all(
-        abs(a - b) <= settings.column_tolerance for a, b in zip(previous.columns, grid.columns))
+    """Same columns of the same widths: the same table, cut by the page break. Widths, not
+    places: a scanned sheet lies a little further left or right on each page."""
+    if len(previous.columns) != len(grid.columns):
+        return False
+    first, then = previous.columns[0], grid.columns[0]
+    return all(abs((a - first) - (b - then)) <= settings.column_tolerance
+               for a, b in zip(previous.columns, grid.columns))
 
 
 def join_continued(previous: Grid, grid: Grid, settings: PdfSettings) -> None:

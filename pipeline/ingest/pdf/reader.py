@@ -14,8 +14,10 @@ then for the whole document:
     lines -> paragraphs, grids -> rows     pdf_flow.pages_to_items
     items -> text and blocks               layout.lay_out
 
-A file that cannot be read raises `ExtractionError`: E009 encrypted, E010 no
-text layer (a scan), E011 truncated or corrupt. No pdfminer exception
+Pages without a usable text layer (`ocr.need`) are read by OCR instead
+(`pipeline.ingest.ocr`), into the same page content. A file that cannot be
+read raises `ExtractionError`: E009 encrypted, E010 no text even by OCR,
+E011 truncated or corrupt. No pdfminer exception
 escapes unwrapped.
 """
 from __future__ import annotations
@@ -36,6 +38,8 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from pipeline.errors import ExtractionError
 from pipeline.ingest.layout import lay_out
+from pipeline.ingest.ocr.confidence import blocks_with_confidence, ocr_warning
+from pipeline.ingest.ocr.need import page_needs_ocr
 from pipeline.ingest.pdf.flow import PageContent, pages_to_items
 from pipeline.ingest.pdf.furniture import drop_furniture
 from pipeline.ingest.pdf.grids import (RULED, UNRULED, Grid, clear_text_grid, table_to_grid,
@@ -58,18 +62,39 @@ def read_pdf(path: Path, data: bytes, settings: PdfSettings = DEFAULT_SETTINGS) 
     """The notice's paragraphs and table rows; raises `ExtractionError` on a bad file."""
     check_complete(data, settings)
     pages, garbled = read_pages(data, settings)
+    pages, recognised = with_ocr_pages(data, pages, garbled)
     if not any(page.characters for page in pages):
-        raise ExtractionError("E010_no_text_layer",
-                              f"not one character on its {len(pages)} page(s)")
+        raise ExtractionError("E010_no_text_layer", (
+            f"not one character on its {len(pages)} page(s), and OCR found none in their images"))
     text, blocks = lay_out(pages_to_items(drop_furniture(pages, settings), settings))
+    garbled = {number: count for number, count in garbled.items() if number not in recognised}
     warnings = [garbled_warning(garbled)] if garbled else []
-    scanned = [page.number for page in pages if page.images and not page.characters]
-    if scanned:
+    read = [page.number for page in pages if page.number in recognised and page.characters]
+    if read:
+        blocks = blocks_with_confidence(blocks, pages)
+        warnings.append(ocr_warning(read))
+    blank = [page.number for page in pages if page.images and not page.characters]
+    if blank:
         warnings.append(NoticeWarning(code="pages_without_text", message=(
-            f"page(s) {_numbers(scanned)} hold only images (scanned?): their text is "
-            "missing until they are run through OCR")))
+            f"page(s) {_numbers(blank)} hold only images, and OCR found no text on them")))
     return SourceDocument(path=str(path), sha256="", format="pdf", encoding=None, text=text,
                           blocks=blocks, warnings=warnings)
+
+
+def with_ocr_pages(data: bytes, pages: list[PageContent],
+                   garbled: dict[int, int]) -> tuple[list[PageContent], list[int]]:
+    """The pages, those without a usable text layer read by OCR instead; which those were."""
+    numbers = [page.number for page in pages
+               if page_needs_ocr(page.characters, garbled.get(page.number, 0), page.images)]
+    if not numbers:
+        return pages, []
+    from pipeline.ingest.ocr.pages import recognise_pdf_pages  # loads the OCR models
+
+    read = {page.number: page for page in recognise_pdf_pages(data, numbers)}
+    for page in pages:  # what the page draws is the file's, not the OCR's
+        if page.number in read:
+            read[page.number].images = page.images
+    return [read.get(page.number, page) for page in pages], numbers
 
 
 def check_complete(data: bytes, settings: PdfSettings) -> None:
