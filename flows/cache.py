@@ -1,9 +1,8 @@
-"""When a notice need not be extracted again: the extract task's cache key.
+"""When a notice need not be extracted again: its cache key, and the outcomes stored under it.
 
-Prefect's default cache key hashes the task's inputs, its source and the flow
-run's id, so nothing is reused from one run to the next, and the inputs (a
-file's path) say nothing of its content. A notice's outcome is reused instead
-when nothing that makes its output has changed:
+The flow checks each notice of a chunk here, with plain function calls (a
+Prefect task or cache policy per notice costs more than extracting it). A
+notice's outcome is reused when nothing that makes its output has changed:
 
 - the bytes (SHA-256) of the notice and of each attachment file read with it;
 - the pipeline: the installed package's version, the schema version, and a
@@ -14,9 +13,10 @@ when nothing that makes its output has changed:
   reported stale);
 - where it writes (the output path) and the run's options.
 
-The output file must also still be there. A key cannot say that a stored
-result is unusable, so the flow refreshes the cache of a notice whose output
-is missing (`output_missing`). Plain functions, tested without Prefect.
+The output file must also still be there (`output_missing`). Outcomes are
+stored one small JSON file per key in OUT/.notice-cache/; a failed notice is
+not stored, so it is tried again on the next run. Plain functions, tested
+without Prefect.
 """
 from __future__ import annotations
 
@@ -26,19 +26,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
-
-from prefect.cache_policies import CachePolicy
-from prefect.context import TaskRunContext
 
 import pipeline
 from pipeline.corrections import corrections_path
-from pipeline.model import SCHEMA_VERSION
+from pipeline.model import SCHEMA_VERSION, NoticeOutcome, RunStatus
 from pipeline.run import Job, RunOptions
+from pipeline.write import write_json_atomic
 
 DISTRIBUTION = "eldercare-notices"
-# Results of the extract task, kept between runs, below the output folder.
-CACHE_FOLDER_NAME = ".prefect-cache"
+# Outcomes kept between runs, below the output folder (a dot folder is never read as input).
+CACHE_FOLDER_NAME = ".notice-cache"
 # A notice's ID is this many hex digits of its SHA-256 (as pipeline/assemble.py makes it).
 NOTICE_ID_DIGITS = 16
 _CHUNK_BYTES = 1 << 20
@@ -144,10 +141,24 @@ def output_missing(job: Job) -> bool:
     return not job.output.is_file()
 
 
-@dataclass
-class NoticeCachePolicy(CachePolicy):
-    """Prefect's cache policy for a task called with `job` and `options` (see the module)."""
+@dataclass(frozen=True)
+class OutcomeCache:
+    """Stored outcomes of earlier runs into one output folder, by cache key."""
 
-    def compute_key(self, task_ctx: TaskRunContext, inputs: dict[str, Any],
-                    flow_parameters: dict[str, Any], **kwargs: Any) -> str | None:
-        return notice_cache_key(inputs["job"], inputs["options"])
+    folder: Path
+
+    def reusable(self, job: Job, key: str | None) -> NoticeOutcome | None:
+        """The stored outcome of the notice, if its key holds and its output is still there."""
+        if key is None or output_missing(job):
+            return None
+        try:
+            return NoticeOutcome.model_validate_json(self._path(key).read_bytes())
+        except (OSError, ValueError):  # never stored, or a half-written or foreign file
+            return None
+
+    def store(self, key: str | None, outcome: NoticeOutcome) -> None:
+        if key is not None and outcome.status is not RunStatus.failure:
+            write_json_atomic(self._path(key), outcome.model_dump(mode="json"))
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{key}.json"
