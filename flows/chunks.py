@@ -4,7 +4,9 @@ Prefect's bookkeeping costs about as much per task as extracting a notice,
 so the flow runs one task per chunk of a few hundred notices, and inside a
 chunk everything is a plain function call: each notice's cache check
 (flows/cache.py), then the library's own batch runner (`pipeline.run.run_jobs`)
-on the notices that changed. Plain functions, tested without Prefect.
+on the notices that changed. The flow checks the cache before it cuts the
+chunks too, so that only changed notices go to the workers (and a run where
+nothing changed starts none). Plain functions, tested without Prefect.
 """
 from __future__ import annotations
 
@@ -64,19 +66,27 @@ class ChunkOutcome(BaseModel):
     reused: list[bool]
 
 
+def reusable_outcomes(jobs: list[Job], options: RunOptions,
+                      cache_dir: Path) -> list[NoticeOutcome | None]:
+    """Each notice's stored outcome if nothing that makes its output changed, else None."""
+    cache = OutcomeCache(cache_dir)
+    return [cache.reusable(job, notice_cache_key(job, options)) for job in jobs]
+
+
 def extract_chunk(jobs: list[Job], options: RunOptions, cache_dir: Path,
                   refresh: bool = False) -> ChunkOutcome:
     """Extract the notices of a chunk that changed since they were stored; reuse the others.
 
     `refresh` extracts every notice and stores its new outcome. Each outcome
-    is stored as soon as its notice is written, so a chunk cut short keeps
-    what it did. A notice that fails is a failed outcome, never the chunk's failure.
+    is stored as soon as its notice is written, under the key of what was
+    read (computed before), so a chunk cut short keeps what it did. A notice
+    that fails is a failed outcome, never the chunk's failure.
     """
     cache = OutcomeCache(cache_dir)
-    keys = {id(job): notice_cache_key(job, options) for job in jobs}
-    stored = {} if refresh else {id(job): cache.reusable(job, keys[id(job)]) for job in jobs}
-    changed = [job for job in jobs if stored.get(id(job)) is None]
-    fresh = iter(run_jobs(changed, options,
-                          on_outcome=lambda job, outcome: cache.store(keys[id(job)], outcome)))
-    outcomes = [stored.get(id(job)) or next(fresh) for job in jobs]
-    return ChunkOutcome(outcomes=outcomes, reused=[stored.get(id(job)) is not None for job in jobs])
+    keys = [notice_cache_key(job, options) for job in jobs]
+    stored = [None if refresh else cache.reusable(job, key) for job, key in zip(jobs, keys)]
+    key_of = {id(job): key for job, key, outcome in zip(jobs, keys, stored) if outcome is None}
+    fresh = iter(run_jobs([job for job, outcome in zip(jobs, stored) if outcome is None], options,
+                          on_outcome=lambda job, outcome: cache.store(key_of[id(job)], outcome)))
+    return ChunkOutcome(outcomes=[outcome or next(fresh) for outcome in stored],
+                        reused=[outcome is not None for outcome in stored])

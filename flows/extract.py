@@ -10,13 +10,14 @@ Chunk tasks run in a pool of processes, one a core, unless another runner is
 asked for: threads, or Dask (a cluster at --dask-address, or a local one of
 two workers started for the run). Workers of a remote cluster need
 PREFECT_API_URL of a server they can reach, and the same paths for notices,
-outputs and corrections. Inside a chunk each notice is checked against the
-cache and extracted with plain function calls (flows/chunks.py): a notice
-whose file, attachment files, corrections and pipeline version are unchanged
-since an earlier run into the same output folder is not extracted again
-(OUT/.notice-cache/ holds the outcomes; --refresh extracts everything). Each
-run publishes a table artifact per chunk (a row per notice) and a markdown
-summary of the run, logs its progress, and draws a progress bar on a terminal.
+outputs and corrections. A notice whose file, attachment files, corrections
+and pipeline version are unchanged since an earlier run into the same output
+folder is not extracted again (OUT/.notice-cache/ holds the outcomes;
+--refresh extracts everything): the flow checks each notice with plain
+function calls, then sends the changed ones to the workers in chunks, where
+they are checked, extracted and written with plain calls too (flows/chunks.py).
+Each run publishes a table artifact per chunk (a row per notice) and a
+markdown summary of the run, logs its progress, and draws a progress bar on a terminal.
 """
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.artifacts import chunk_description, chunk_table, run_markdown
 from flows.cache import cache_folder
-from flows.chunks import ChunkOutcome, cut_into_chunks, extract_chunk
+from flows.chunks import ChunkOutcome, cut_into_chunks, extract_chunk, reusable_outcomes
 from flows.runners import (CHUNKS_IN_FLIGHT_PER_WORKER, RUNNERS, make_task_runner, run_in_chunks,
                            runner_name, runner_workers, workers_share_the_api)
 from pipeline.model import NoticeOutcome, RunStatus
@@ -46,7 +47,10 @@ from pipeline.write import write_run_summary
 @task(task_run_name="extract notices {first}+", cache_policy=NO_CACHE, persist_result=False)
 def extract_chunk_task(jobs: list[Job], first: int, total: int, options: RunOptions,
                        cache_dir: Path, refresh: bool) -> ChunkOutcome:
-    """A chunk of notices (see flows/chunks.py), and its table artifact."""
+    """A chunk of notices (see flows/chunks.py), and its table artifact.
+
+    `first` and `total` place the chunk among the notices sent to the workers, for its table.
+    """
     result = extract_chunk(jobs, options, cache_dir, refresh)
     create_table_artifact(table=chunk_table(jobs, result.outcomes, result.reused),
                           description=chunk_description(first, jobs, total))
@@ -73,32 +77,49 @@ def extract_notices(paths: list[str], out: str = "outputs", corrections: str | N
     jobs, outcomes = plan_jobs([Path(path) for path in paths], out_dir,
                                {Path(notice): [Path(file) for file in files]
                                 for notice, files in (attach or {}).items()})
-    chunk = {"total": len(jobs), "options": RunOptions(corrections_dir=corrections_dir),
+    chunk = {"options": RunOptions(corrections_dir=corrections_dir),
              "cache_dir": cache_folder(out_dir.resolve()), "refresh": refresh}
-    progress, reused = BatchProgress(total=len(jobs)), 0
+    # Checked here too, so that a run where little changed sends little to the workers.
+    stored = ([None] * len(jobs) if refresh
+              else reusable_outcomes(jobs, chunk["options"], chunk["cache_dir"]))
+    changed = [job for job, outcome in zip(jobs, stored) if outcome is None]
+    logger.info("%d notices: %d unchanged since an earlier run, %d to extract",
+                len(jobs), len(jobs) - len(changed), len(changed))
+    fresh = iter(_extract_in_chunks(changed, chunk, runner, dask_address, workers) if changed
+                 else [])
+    outcomes += [outcome or next(fresh) for outcome in stored]
+    reused = sum(outcome is not None for outcome in stored)
+    write_run_summary(out_dir, outcomes, started, datetime.now(timezone.utc), corrections_dir)
+    create_markdown_artifact(key="extract-notices-summary", markdown=run_markdown(outcomes, reused),
+                             description="Counts, warnings, failures and corrections of the run")
+    logger.info("%s\n%d reused from earlier runs", summarise(outcomes), reused)
+    return outcomes
+
+
+def _extract_in_chunks(jobs: list[Job], chunk: dict, runner: str | None, dask_address: str | None,
+                       workers: int | None) -> list[NoticeOutcome]:
+    """The jobs' outcomes, in order, from chunk tasks on the runner; progress logged and drawn."""
+    logger = get_run_logger()
+    outcomes: list[NoticeOutcome] = []
+    progress = BatchProgress(total=len(jobs))
     with workers_share_the_api(), \
             make_task_runner(runner_name(runner, dask_address), dask_address,
                              workers) as task_runner, \
             progress_bar(len(jobs)) as advance:
         running = runner_workers(task_runner)
         chunks = cut_into_chunks(jobs, running)
-        firsts = accumulate((len(jobs) for jobs in chunks), initial=0)  # each chunk's first notice
-        logger.info("%d notices in %d chunks on %d workers", len(jobs), len(chunks), running)
+        firsts = accumulate((len(part) for part in chunks), initial=0)  # each chunk's first notice
+        logger.info("%d chunks on %d workers", len(chunks), running)
 
-        def submit(jobs: list[Job]):
-            return task_runner.submit(extract_chunk_task, {"jobs": jobs, "first": next(firsts),
-                                                           **chunk})
+        def submit(part: list[Job]):
+            return task_runner.submit(extract_chunk_task, {"jobs": part, "first": next(firsts),
+                                                           "total": len(jobs), **chunk})
 
         for done, result in run_in_chunks(submit, chunks, running * CHUNKS_IN_FLIGHT_PER_WORKER):
             outcomes += result.outcomes
-            reused += sum(result.reused)
             advance(len(done))
             if line := progress.add(result.outcomes):
                 logger.info("%s", line)
-    write_run_summary(out_dir, outcomes, started, datetime.now(timezone.utc), corrections_dir)
-    create_markdown_artifact(key="extract-notices-summary", markdown=run_markdown(outcomes, reused),
-                             description="Counts, warnings, failures and corrections of the run")
-    logger.info("%s\n%d reused from earlier runs", summarise(outcomes), reused)
     return outcomes
 
 
