@@ -39,6 +39,8 @@ from benchmarks.generate_batch import generate  # noqa: E402
 RESULTS = ROOT / "benchmarks" / "scale_results.md"
 RESULT_PREFIX = "SCALE-RESULT "
 DEFAULT_CASES = ["library", "processes:1", "processes:2", "dask:2"]
+# Seconds the temporary server may take to start on a busy machine (Prefect's default: 20).
+SERVER_START_TIMEOUT = 180
 # How often the child samples its own resident memory.
 SAMPLE_SECONDS = 0.5
 
@@ -118,7 +120,7 @@ def child_flow(notices: Path, out: Path, runner: str, workers: int) -> dict:
 
     server = SubprocessASGIServer()
     started = time.perf_counter()
-    server.start()
+    server.start(timeout=SERVER_START_TIMEOUT)
     server_start = time.perf_counter() - started
     server_process = psutil.Process(server.server_process.pid)
 
@@ -156,7 +158,8 @@ def notices_folder(work: Path, count: int, seed: int) -> Path:
 
 def run_case(notices: Path, out: Path, case: str, home: Path) -> dict:
     """A child process for one run, with its own Prefect home."""
-    env = dict(os.environ, PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    env = dict(os.environ, PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false",
+               PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS=str(SERVER_START_TIMEOUT))
     before = _mtimes(out)
     done = subprocess.run([sys.executable, __file__, "--child", case, "--notices", str(notices),
                            "--out", str(out)],
