@@ -103,6 +103,15 @@ def test_a_second_run_on_unchanged_notices_skips_them(prefect_server, batch):
     assert [outcome.model_dump() for outcome in second] == [outcome.model_dump() for outcome in first]
 
 
+def test_a_run_where_nothing_changed_starts_no_workers(prefect_server, batch):
+    inputs, out, corrections, run = batch
+    first = run()
+    # No Dask scheduler listens there: the run would fail if it sent the workers anything.
+    again = extract_notices([str(inputs)], str(out), str(corrections),
+                            dask_address="tcp://127.0.0.1:9")
+    assert [o.model_dump() for o in again] == [o.model_dump() for o in first]
+
+
 def test_a_changed_notice_runs_again_alone(prefect_server, batch):
     inputs, out, _, run = batch
     run()
@@ -206,6 +215,16 @@ def test_a_changed_correction_re_extracts_its_notice_in_the_chunk(chunk, tmp_pat
     data["corrections"][0]["author"] = "复核员"
     own.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     assert extract_chunk(jobs, options, cache_dir).reused == [False, True, True]
+
+
+def test_a_changed_attachment_file_re_extracts_its_notice_in_the_chunk(chunk, tmp_path):
+    jobs, cache_dir = chunk
+    attached = tmp_path / "in" / "附件1.txt"
+    attached.write_text("附件1\n补充说明\n", encoding="utf-8")
+    jobs[0] = jobs[0].model_copy(update={"attachments": [(attached, "附件1.txt")]})
+    assert extract_chunk(jobs, RunOptions(), cache_dir).outcomes[0].attachments == [str(attached)]
+    attached.write_text("附件1\n补充说明(修订)\n", encoding="utf-8")
+    assert extract_chunk(jobs, RunOptions(), cache_dir).reused == [False, True, True]
 
 
 def test_a_failing_notice_is_an_outcome_of_the_chunk_and_never_stored(chunk, tmp_path):
