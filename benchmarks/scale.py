@@ -1,27 +1,28 @@
-"""Throughput and memory of the Prefect flow on batches of thousands of generated notices.
+"""The Prefect flow beside the library alone, on batches of thousands of generated notices.
 
-    python benchmarks/scale.py [--counts 1000 5000] [--runners processes dask threads ...]
+    python benchmarks/scale.py [--counts 1000 5000] [--cases library processes:1 processes:2 dask:2]
                                [--work DIR] [--seed N]
 
-A runner may carry `:no-tables` (e.g. `processes:no-tables`): the flow then
-publishes only its summary, not a table artifact per notice.
-
-For each batch size and task runner: a cold run into an empty output folder,
-then a warm run into the same folder (every notice unchanged, so the cache
-should skip nearly all of them), each in a fresh process with its own Prefect
-home (an empty database) and a temporary server started before the clock
-starts. Measured: wall time of the flow call, notices a second, peak memory
-(VmHWM) of the flow process, of the largest worker process (process pool or
-Dask worker) and of the Prefect server, the CPU seconds each spent in the run, and the
-flow process's resident memory at each quarter of the run (flat when memory
-does not grow with the batch). Notices come from benchmarks/generate_batch.py.
-Figures go to stdout and to benchmarks/scale_results.md.
+A case is `library` (`pipeline extract`'s batch runner, one process, one core)
+or `RUNNER:WORKERS` for the flow (`processes:2`: a pool of two processes;
+`dask:2`: a local Dask cluster of two workers). Each flow case runs cold (an
+empty output folder) then warm (the same folder again: every notice
+unchanged, so the cache should skip them all); the library has no cache and
+runs once. Every run is a fresh process with its own Prefect home (an empty
+database); the flow's temporary server is started before the clock, as it is
+once a run. Measured: wall seconds of the run, notices a second, CPU
+seconds of every process the run used (the flow's own, its workers', the
+server's; the library's own), peak memory (VmHWM) of the main process and
+its resident memory at each quarter of the run. Notices come from
+benchmarks/generate_batch.py. Figures go to stdout and to benchmarks/scale_results.md.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -37,87 +38,81 @@ from benchmarks.generate_batch import generate  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "scale_results.md"
 RESULT_PREFIX = "SCALE-RESULT "
-# How often the child samples its own and its descendants' memory and CPU.
+DEFAULT_CASES = ["library", "processes:1", "processes:2", "dask:2"]
+# Seconds the temporary server may take to start on a busy machine (Prefect's default: 20).
+SERVER_START_TIMEOUT = 180
+# How often the child samples its own resident memory.
 SAMPLE_SECONDS = 0.5
-MIB = 1024 * 1024
 
 
 # --- measuring, in the child -------------------------------------------------------------
 
 
-def status_kib(pid: int | str, field: str) -> int:
-    """A memory figure (kB) from /proc/<pid>/status, e.g. VmHWM (peak) or VmRSS; 0 if gone."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    except OSError:
-        pass
+def status_kib(field: str) -> int:
+    """A memory figure (kB) of this process from /proc/self/status, e.g. VmHWM (peak) or VmRSS."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
     return 0
 
 
-class Monitor(threading.Thread):
-    """Samples the descendants' peak memory and CPU time, and this process's RSS over time."""
+def cpu_seconds(who: int) -> float:
+    """User and system CPU of this process (RUSAGE_SELF) or of its ended children (RUSAGE_CHILDREN).
+
+    Children count once they have ended and been waited for, with their own
+    children: the pool's or the Dask cluster's worker processes, when the run
+    shuts them down.
+    """
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+class MemoryMonitor(threading.Thread):
+    """This process's resident memory over the run."""
 
     def __init__(self) -> None:
         super().__init__(daemon=True)
-        import psutil
-
-        self.me = psutil.Process()
-        self.peak_kib: dict[str, int] = {"server": 0, "worker": 0}
-        self.cpu: dict[int, tuple[str, float]] = {}
         self.rss: list[tuple[float, int]] = []
         self.stopping = threading.Event()
-        # CPU spent before the run (imports, the server's start): left out of the figures.
-        self.sample()
-        self.cpu_before = {pid: seconds for pid, (_, seconds) in self.cpu.items()}
-        self.own_before = sum(self.me.cpu_times()[:2])
 
     def run(self) -> None:
         started = time.monotonic()
         while not self.stopping.wait(SAMPLE_SECONDS):
-            self.rss.append((time.monotonic() - started, status_kib("self", "VmRSS")))
-            self.sample()
+            self.rss.append((time.monotonic() - started, status_kib("VmRSS")))
 
-    def sample(self) -> None:
-        import psutil
-
-        for child in self.me.children(recursive=True):
-            try:
-                kind = "server" if "uvicorn" in " ".join(child.cmdline()) else "worker"
-                times = child.cpu_times()
-            except psutil.Error:
-                continue
-            self.peak_kib[kind] = max(self.peak_kib[kind], status_kib(child.pid, "VmHWM"))
-            self.cpu[child.pid] = (kind, times.user + times.system)
-
-    def stop(self) -> dict:
-        self.sample()
+    def quarters(self) -> list[float]:
+        """Peak resident memory (MiB) up to each quarter of the run."""
         self.stopping.set()
         self.join()
-        cpu = {"server": 0.0, "worker": 0.0}
-        for pid, (kind, seconds) in self.cpu.items():
-            cpu[kind] += seconds - self.cpu_before.get(pid, 0.0)
-        own = sum(self.me.cpu_times()[:2]) - self.own_before
-        quarters = [_rss_at(self.rss, share) for share in (0.25, 0.5, 0.75, 1.0)]
-        return {"flow_peak_mib": status_kib("self", "VmHWM") / 1024,
-                "worker_peak_mib": self.peak_kib["worker"] / 1024,
-                "server_peak_mib": self.peak_kib["server"] / 1024,
-                "flow_cpu_s": own, "worker_cpu_s": cpu["worker"],
-                "server_cpu_s": cpu["server"], "flow_rss_quarters_mib": quarters}
+        if not self.rss:
+            return [status_kib("VmRSS") / 1024] * 4
+        figures = []
+        for share in (0.25, 0.5, 0.75, 1.0):
+            until = self.rss[-1][0] * share
+            figures.append(max([kib for at, kib in self.rss if at <= until] or [self.rss[0][1]]) / 1024)
+        return figures
 
 
-def _rss_at(samples: list[tuple[float, int]], share: float) -> float:
-    if not samples:
-        return 0.0
-    until = samples[-1][0] * share
-    so_far = [rss for elapsed, rss in samples if elapsed <= until] or [samples[0][1]]
-    return max(so_far) / 1024
+def child_library(notices: Path, out: Path) -> dict:
+    """`pipeline extract`'s batch runner on the folder, in this process."""
+    from pipeline.cli import run_extract
+
+    monitor, before = MemoryMonitor(), cpu_seconds(resource.RUSAGE_SELF)
+    monitor.start()
+    started = time.perf_counter()
+    run_extract([notices], out, corrections_dir=None)
+    seconds = time.perf_counter() - started
+    summary = json.loads((out / "_run_summary.json").read_text(encoding="utf-8"))
+    return {"notices": len(summary["notices"]), "seconds": seconds,
+            "failed": sum(n["status"] == "failure" for n in summary["notices"]),
+            "main_cpu_s": cpu_seconds(resource.RUSAGE_SELF) - before, "workers_cpu_s": 0.0,
+            "server_cpu_s": 0.0, "server_start_s": 0.0, "rss_quarters_mib": monitor.quarters(),
+            "peak_mib": status_kib("VmHWM") / 1024}
 
 
-def child(notices: Path, out: Path, runner: str, tables: bool) -> None:
-    """One flow run, measured; prints its figures as one JSON line."""
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+def child_flow(notices: Path, out: Path, runner: str, workers: int) -> dict:
+    """One flow run with a temporary server started before the clock."""
+    import psutil
     from prefect.server.api.server import SubprocessASGIServer
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
@@ -125,20 +120,30 @@ def child(notices: Path, out: Path, runner: str, tables: bool) -> None:
 
     server = SubprocessASGIServer()
     started = time.perf_counter()
-    server.start()
+    server.start(timeout=SERVER_START_TIMEOUT)
     server_start = time.perf_counter() - started
-    monitor = Monitor()
+    server_process = psutil.Process(server.server_process.pid)
+
+    def server_cpu() -> float:
+        return sum(process.cpu_times().user + process.cpu_times().system
+                   for process in [server_process, *server_process.children(recursive=True)])
+
+    monitor = MemoryMonitor()
+    own, ended, served = (cpu_seconds(resource.RUSAGE_SELF), cpu_seconds(resource.RUSAGE_CHILDREN),
+                          server_cpu())
     with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
         monitor.start()
         started = time.perf_counter()
         outcomes = extract_notices([str(notices)], str(out), corrections=None, runner=runner,
-                                   notice_tables=tables)
+                                   workers=workers)
         seconds = time.perf_counter() - started
-    figures = monitor.stop()
-    failed = sum(outcome.status.value == "failure" for outcome in outcomes)
-    print(RESULT_PREFIX + json.dumps({"notices": len(outcomes), "failed": failed, "seconds": seconds,
-                                      "server_start_s": server_start, **figures}), flush=True)
-    server.stop()
+    quarters, peak = monitor.quarters(), status_kib("VmHWM") / 1024
+    own, served = cpu_seconds(resource.RUSAGE_SELF) - own, server_cpu() - served
+    workers_cpu = cpu_seconds(resource.RUSAGE_CHILDREN) - ended  # the workers ended with the run
+    return {"notices": len(outcomes), "seconds": seconds,
+            "failed": sum(outcome.status.value == "failure" for outcome in outcomes),
+            "main_cpu_s": own, "workers_cpu_s": workers_cpu, "server_cpu_s": served,
+            "server_start_s": server_start, "rss_quarters_mib": quarters, "peak_mib": peak}
 
 
 # --- running the cases, in the parent -------------------------------------------------------
@@ -152,17 +157,15 @@ def notices_folder(work: Path, count: int, seed: int) -> Path:
 
 
 def run_case(notices: Path, out: Path, case: str, home: Path) -> dict:
-    """A child process for one flow run, with its own Prefect home."""
-    runner, _, variant = case.partition(":")
+    """A child process for one run, with its own Prefect home."""
     env = dict(os.environ, PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false",
-               PREFECT_LOGGING_LEVEL="WARNING")
+               PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS=str(SERVER_START_TIMEOUT))
     before = _mtimes(out)
-    done = subprocess.run([sys.executable, __file__, "--child", "--notices", str(notices),
-                           "--out", str(out), "--runner", runner,
-                           *(["--no-tables"] if variant == "no-tables" else [])],
+    done = subprocess.run([sys.executable, __file__, "--child", case, "--notices", str(notices),
+                           "--out", str(out)],
                           env=env, cwd=ROOT, capture_output=True, text=True)
     lines = [line for line in done.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
-    if done.returncode not in (0, 1) or not lines:
+    if not lines:
         raise RuntimeError(f"{case} run failed ({done.returncode}):\n{done.stderr[-4000:]}")
     result = json.loads(lines[-1][len(RESULT_PREFIX):])
     after = _mtimes(out)
@@ -174,75 +177,94 @@ def _mtimes(out: Path) -> dict[str, int]:
     if not out.is_dir():
         return {}
     return {str(path): path.stat().st_mtime_ns for path in out.rglob("*.json")
-            if path.name != "_run_summary.json"}
+            if path.name != "_run_summary.json" and ".notice-cache" not in path.parts}
 
 
-def bench(counts: list[int], runners: list[str], work: Path, seed: int) -> Iterator[dict]:
-    """Each case's figures as soon as it has run."""
+def bench(counts: list[int], cases: list[str], work: Path, seed: int) -> Iterator[dict]:
+    """Each run's figures as soon as it has run."""
     for count in counts:
         notices = notices_folder(work, count, seed)
-        for runner in runners:
-            out = work / f"out-{count}-{runner.replace(':', '-')}"
-            for label in ("cold", "warm"):
+        for case in cases:
+            out = work / f"out-{count}-{case.replace(':', '-')}"
+            shutil.rmtree(out, ignore_errors=True)  # a cold run starts from nothing
+            for label in (("cold",) if case == "library" else ("cold", "warm")):
                 with tempfile.TemporaryDirectory(prefix="prefect-home-") as home:
-                    result = run_case(notices, out, runner, Path(home))
-                yield {"count": count, "runner": runner, "run": label, **result}
+                    result = run_case(notices, out, case, Path(home))
+                yield {"count": count, "case": case, "run": label, **result}
 
 
-def _table_row(row: dict) -> str:
-    quarters = " / ".join(f"{mib:.0f}" for mib in row["flow_rss_quarters_mib"])
-    return (f"| {row['count']} | {row['runner']} | {row['run']} | {row['seconds']:.1f} | "
-            f"{row['notices'] / row['seconds']:.1f} | {row['rewritten']} | {row['failed']} | "
-            f"{row['flow_peak_mib']:.0f} | {quarters} | {row['worker_peak_mib']:.0f} | "
-            f"{row['server_peak_mib']:.0f} | {row['flow_cpu_s']:.0f} / {row['worker_cpu_s']:.0f} / "
-            f"{row['server_cpu_s']:.0f} |")
+def total_cpu(row: dict) -> float:
+    return row["main_cpu_s"] + row["workers_cpu_s"] + row["server_cpu_s"]
+
+
+CASE_NAMES = {"library": "library alone, 1 process", "processes:1": "flow, 1 process worker",
+              "processes:2": "flow, 2 process workers", "dask:2": "flow, Dask, 2 workers"}
+
+
+def _table_row(row: dict, library: dict | None) -> str:
+    quarters = " / ".join(f"{mib:.0f}" for mib in row["rss_quarters_mib"])
+    ratio = (f"{total_cpu(row) / total_cpu(library):.2f} / {row['seconds'] / library['seconds']:.2f}"
+             if library and row["run"] == "cold" else "")
+    return (f"| {row['count']} | {CASE_NAMES.get(row['case'], row['case'])} | {row['run']} | "
+            f"{row['seconds']:.1f} | {row['notices'] / row['seconds']:.1f} | "
+            f"{total_cpu(row):.1f} | {row['main_cpu_s']:.1f} / {row['workers_cpu_s']:.1f} / "
+            f"{row['server_cpu_s']:.1f} | {ratio} | {row['rewritten']} | {row['failed']} | "
+            f"{row['peak_mib']:.0f} | {quarters} |")
 
 
 HEADER = [
-    "| notices | runner | run | seconds | notices/s | outputs written | failed | flow peak (MiB) "
-    "| flow RSS at 1/4, 1/2, 3/4, end (MiB) | largest worker peak (MiB) | server peak (MiB) "
-    "| CPU s: flow / workers / server |",
+    "| notices | case | run | wall s | notices/s | CPU s | CPU s: main / workers / server "
+    "| × library: CPU / wall | outputs written | failed | main peak RSS (MiB) "
+    "| main RSS at 1/4, 1/2, 3/4, end (MiB) |",
     "|---|---|---|---|---|---|---|---|---|---|---|---|",
 ]
 
 
 def report(rows: list[dict]) -> str:
-    from flows.runners import BATCH_SIZE, BATCHES_IN_FLIGHT, LOCAL_DASK_CLUSTER
+    from flows.chunks import MAX_CHUNK, MIN_CHUNK
 
+    libraries = {row["count"]: row for row in rows if row["case"] == "library"}
+    starts = [row["server_start_s"] for row in rows if row["case"] != "library"]
     lines = ["# Scale benchmark results", "",
-             f"Machine: {os.cpu_count()} cores; Python {sys.version.split()[0]}. "
-             f"Notices: benchmarks/generate_batch.py. Batches of {BATCH_SIZE} notices a task, "
-             f"{BATCHES_IN_FLIGHT} in flight; Dask: a LocalCluster of {LOCAL_DASK_CLUSTER}. "
-             "Each run in a fresh process and Prefect home; the temporary server is started "
-             "before the clock (it took "
-             f"{min(row['server_start_s'] for row in rows):.1f}-"
-             f"{max(row['server_start_s'] for row in rows):.1f} s). "
-             "A warm run repeats the cold one into the same output folder.", "",
-             *HEADER, *(_table_row(row) for row in rows)]
+             f"Machine: {os.cpu_count()} cores, shared; Python {sys.version.split()[0]}. "
+             "Notices: benchmarks/generate_batch.py. The flow runs one Prefect task per chunk "
+             f"of {MIN_CHUNK}-{MAX_CHUNK} notices (flows/chunks.py). Each run in a fresh process "
+             "and Prefect home; the flow's temporary server is started before the clock"
+             + (f" (it took {min(starts):.1f}-{max(starts):.1f} s)" if starts else "")
+             + ". A warm run repeats the cold one into the same output folder. "
+             "CPU counts every process of the run; the main process is the flow's (or the "
+             "library's), its peak RSS the figure that should not grow with the batch.", "",
+             *HEADER, *(_table_row(row, libraries.get(row["count"])) for row in rows)]
     return "\n".join(lines) + "\n"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--counts", type=int, nargs="+", default=[1000, 5000])
-    parser.add_argument("--runners", nargs="+", default=["processes", "dask"])
+    parser.add_argument("--cases", nargs="+", default=DEFAULT_CASES)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work", type=Path, help="where notices and outputs go (default: a temporary folder)")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--results", type=Path, default=RESULTS, help="the results file to write")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--notices", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--runner", help=argparse.SUPPRESS)
-    parser.add_argument("--no-tables", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.notices, args.out, args.runner, tables=not args.no_tables)
+        if args.child == "library":
+            figures = child_library(args.notices, args.out)
+        else:
+            runner, _, workers = args.child.partition(":")
+            figures = child_flow(args.notices, args.out, runner, int(workers or 2))
+        print(RESULT_PREFIX + json.dumps(figures), flush=True)
         return
     rows: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="scale-bench-") as temporary:
-        for row in bench(args.counts, args.runners, args.work or Path(temporary), args.seed):
+        for row in bench(args.counts, args.cases, args.work or Path(temporary), args.seed):
             rows.append(row)
-            print(_table_row(row), flush=True)
-            RESULTS.write_text(report(rows), encoding="utf-8")  # kept if a long run is stopped
+            library = next((r for r in rows if r["case"] == "library" and r["count"] == row["count"]),
+                           None)
+            print(_table_row(row, library), flush=True)
+            args.results.write_text(report(rows), encoding="utf-8")  # kept if a long run is stopped
     print(report(rows))
 
 

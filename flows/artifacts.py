@@ -1,72 +1,81 @@
-"""What the flow shows in the Prefect UI: a table per notice and a run summary.
+"""What the flow shows in the Prefect UI: a table per chunk and a summary of the run.
 
-Plain functions of outcomes and output files, so they are tested without Prefect.
+A chunk's table has a row per notice (its counts, warnings, failure, whether
+it was reused from the cache); the run's summary has counts, warnings by
+code and the failures. The records themselves stay in the output files and
+the review page: an artifact per notice would cost Prefect more than the
+extraction. Plain functions of outcomes, so they are tested without Prefect.
 """
 from __future__ import annotations
 
-import json
-import re
-from pathlib import Path
+from collections import Counter
 
 from pipeline.model import NoticeOutcome, RunStatus
+from pipeline.run import Job
 
-# Prefect artifact keys: lowercase letters, digits and dashes.
-_KEY_UNSAFE = re.compile(r"[^a-z0-9-]+")
-
-
-def artifact_key(label: str) -> str:
-    """A Prefect artifact key for a notice's label.
-
-    >>> artifact_key("txt/000_1d3b.txt")
-    'notice-txt-000-1d3b-txt'
-    """
-    return "notice-" + _KEY_UNSAFE.sub("-", label.lower()).strip("-")
+# Failures and stale corrections listed by name in the run's summary; the rest are counted
+# (every one is in OUT/_run_summary.json).
+LISTED_PROBLEMS = 100
 
 
-def notice_table(output: Path) -> list[dict[str, str]]:
-    """One row per catalogue item and task: what it is, its flags, its corrected fields."""
-    record = json.loads(output.read_text(encoding="utf-8"))
-    rows = []
-    for kind, items, label in (("catalogue", record["catalogue"], "name"),
-                               ("task", record["tasks"], "title")):
-        for item in items:
-            rows.append({"id": item["id"], "kind": kind, "item": item[label],
-                         "flags": ", ".join(flag["code"] for flag in item["flags"]),
-                         "corrected": ", ".join(c["field"] for c in item["corrections"])})
-    return rows
+def chunk_table(jobs: list[Job], outcomes: list[NoticeOutcome],
+                reused: list[bool]) -> list[dict[str, str | int]]:
+    """One row per notice of a chunk."""
+    return [{"notice": job.label, "status": outcome.status.value, "reused": "yes" if hit else "no",
+             "catalogue items": outcome.catalogue_items, "tasks": outcome.tasks,
+             "flags": outcome.flags, "warnings": ", ".join(outcome.warnings),
+             "corrections": outcome.corrections_applied, "problem": _problem(outcome)}
+            for job, outcome, hit in zip(jobs, outcomes, reused, strict=True)]
 
 
-def run_markdown(outcomes: list[NoticeOutcome], new_failures: list[str] = ()) -> str:
-    """The run in a few lines and one table: counts, warnings, failures, corrections.
+def chunk_description(first: int, jobs: list[Job], total: int) -> str:
+    """Which notices a chunk's table holds, e.g. `Notices 1-250 of 1000 (a.txt … b.txt)`."""
+    return (f"Notices {first + 1}-{first + len(jobs)} of {total} "
+            f"({jobs[0].label} … {jobs[-1].label})")
+
+
+def run_markdown(outcomes: list[NoticeOutcome], reused: int = 0,
+                 new_failures: list[str] = ()) -> str:
+    """The run in a few lines: counts, warnings by code, failures and stale corrections.
 
     What needs a person comes first: failures new since the run before
     (`new_failures`, input paths) and stale corrections, then the counts.
     """
-    failed = [o for o in outcomes if o.status is RunStatus.failure]
-    lines = ["# Extraction run", ""]
+    by_status = Counter(outcome.status for outcome in outcomes)
+    warnings = Counter(code for outcome in outcomes for code in outcome.warnings)
     new = set(new_failures)
     first = [f"- **new failure** {_cell(o.path)}: {o.error_code}: {_cell(o.error or '')}"
-             for o in failed if o.path in new]
+             for o in outcomes if o.status is RunStatus.failure and o.path in new]
     first += [f"- **stale correction** {_cell(o.path)}: {_cell(reason)}"
               for o in outcomes for reason in o.stale_corrections]
+    lines = ["# Extraction run", ""]
     if first:
-        lines += ["## Needs a person", "", *first, ""]
+        lines += ["## Needs a person", "", *first[:LISTED_PROBLEMS], ""]
+        if len(first) > LISTED_PROBLEMS:
+            lines += [f"… and {len(first) - LISTED_PROBLEMS} more: see _run_summary.json.", ""]
     lines += [
-        f"- notices: {len(outcomes)} ({len(failed)} failed)",
+        f"- notices: {len(outcomes)} ({by_status[RunStatus.failure]} failed, "
+        f"{by_status[RunStatus.partial]} with warnings; {reused} reused from earlier runs)",
         f"- catalogue items: {sum(o.catalogue_items for o in outcomes)}; "
         f"tasks: {sum(o.tasks for o in outcomes)}; flags: {sum(o.flags for o in outcomes)}",
         f"- corrections applied: {sum(o.corrections_applied for o in outcomes)}; "
         f"stale: {sum(len(o.stale_corrections) for o in outcomes)}",
-        "",
-        "| notice | status | items | tasks | flags | warnings | corrections | stale / error |",
-        "|---|---|---|---|---|---|---|---|",
+        f"- warnings: {', '.join(f'{code} {n}' for code, n in sorted(warnings.items())) or 'none'}",
     ]
-    for o in outcomes:
-        problem = f"{o.error_code}: {o.error}" if o.error_code else "; ".join(o.stale_corrections)
-        lines.append(f"| {_cell(o.path)} | {o.status.value} | {o.catalogue_items} | {o.tasks} | "
-                     f"{o.flags} | {_cell(', '.join(o.warnings))} | {o.corrections_applied} | "
-                     f"{_cell(problem)} |")
+    problems = [o for o in outcomes if o.status is RunStatus.failure or o.stale_corrections]
+    if problems:
+        lines += ["", "| notice | status | error / stale corrections |", "|---|---|---|"]
+        lines += [f"| {_cell(o.path)} | {o.status.value} | {_cell(_problem(o))} |"
+                  for o in problems[:LISTED_PROBLEMS]]
+        if len(problems) > LISTED_PROBLEMS:
+            lines += ["", f"… and {len(problems) - LISTED_PROBLEMS} more: see _run_summary.json."]
     return "\n".join(lines) + "\n"
+
+
+def _problem(outcome: NoticeOutcome) -> str:
+    if outcome.error_code:
+        return f"{outcome.error_code}: {outcome.error}"
+    return "; ".join(outcome.stale_corrections)
 
 
 def _cell(text: str) -> str:

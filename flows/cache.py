@@ -1,9 +1,8 @@
-"""When a notice need not be extracted again: the extract task's cache key.
+"""When a notice need not be extracted again: its cache key, and the outcomes stored under it.
 
-Prefect's default cache key hashes the task's inputs, its source and the flow
-run's id, so nothing is reused from one run to the next, and the inputs (a
-file's path) say nothing of its content. A notice's outcome is reused instead
-when nothing that makes its output has changed:
+The flow checks each notice of a chunk here, with plain function calls (a
+Prefect task or cache policy per notice costs more than extracting it). A
+notice's outcome is reused when nothing that makes its output has changed:
 
 - the bytes (SHA-256) of the notice and of each attachment file read with it;
 - the pipeline: the installed package's version, the schema version, and a
@@ -14,40 +13,41 @@ when nothing that makes its output has changed:
   reported stale);
 - where it writes (the output path) and the run's options.
 
-The output file must also still be there, as it was written: a key cannot say
-that a stored result is unusable, so the flow refreshes the cache of a notice
-whose output is missing or whose bytes no longer have the SHA-256 recorded
-when it was written (`output_missing`, `remember_output`). Plain functions,
-tested without Prefect.
+Outcomes are stored one small JSON file per key in OUT/.notice-cache/, with
+the SHA-256 of the output as written: a key cannot say that the output was
+since deleted, corrupted or edited, so a stored outcome is reused only while
+its output file still has those bytes (`output_missing`). A failed notice is
+stored too, so it is tried again only when its file (or anything else in the
+key) changes, except failures of the moment (`RETRIED_FAILURES`). Plain
+functions, tested without Prefect.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
-
-from prefect.cache_policies import CachePolicy
-from prefect.context import TaskRunContext
 
 import pipeline
+from pydantic import BaseModel
+
 from pipeline.corrections import corrections_path
-from pipeline.model import SCHEMA_VERSION
+from pipeline.model import SCHEMA_VERSION, NoticeOutcome, RunStatus
 from pipeline.run import Job, RunOptions
-from pipeline.write import write_bytes_atomic
+from pipeline.write import write_json_atomic
 
 DISTRIBUTION = "eldercare-notices"
-# Results of the extract task, kept between runs, below the output folder.
-CACHE_FOLDER_NAME = ".prefect-cache"
-# Below the cache folder: the SHA-256 of each output as written, by a hash of its path.
-OUTPUT_HASHES_FOLDER = "outputs"
+# Outcomes kept between runs, below the output folder (a dot folder is never read as input).
+CACHE_FOLDER_NAME = ".notice-cache"
 # A notice's ID is this many hex digits of its SHA-256 (as pipeline/assemble.py makes it).
 NOTICE_ID_DIGITS = 16
 _CHUNK_BYTES = 1 << 20
+# Failures that say nothing lasting about the file (a busy machine, a missing converter, a full
+# disk, our own bug): tried again on every run.
+RETRIED_FAILURES = frozenset({"E008_internal", "E012_converter_failed", "E013_timeout",
+                              "E015_output_unwritable"})
 # Files of the pipeline package whose content shapes the records.
 _CODE_SUFFIXES = frozenset({".py", ".txt", ".json"})
 
@@ -145,35 +145,50 @@ def _sha256_or_missing(path: Path) -> str:
         return "missing"
 
 
-def output_missing(job: Job, cache_dir: Path | None = None) -> bool:
-    """A cached outcome is no use once its output file is gone, or (with `cache_dir`) is not
-    the file the run wrote (corrupted, edited, never recorded): the notice runs again."""
+def output_missing(job: Job, recorded_sha256: str | None = None) -> bool:
+    """A stored outcome is no use once its output file is gone, or (given the SHA-256
+    recorded when it was written) is not the file the run wrote: the notice runs again."""
     if not job.output.is_file():
         return True
-    if cache_dir is None:
-        return False
-    try:
-        recorded = _output_hash_path(job, cache_dir).read_text(encoding="ascii").strip()
-    except (FileNotFoundError, UnicodeDecodeError):
-        return True
-    return recorded != file_sha256(job.output)
+    return recorded_sha256 is not None and file_sha256(job.output) != recorded_sha256
 
 
-def remember_output(job: Job, cache_dir: Path) -> None:
-    """Record the SHA-256 of the output the task just wrote, for `output_missing`."""
-    if job.output.is_file():
-        write_bytes_atomic(_output_hash_path(job, cache_dir), file_sha256(job.output).encode())
+class StoredOutcome(BaseModel):
+    """A notice's outcome as the cache keeps it, with the SHA-256 of the output it wrote."""
+
+    outcome: NoticeOutcome
+    output_sha256: str | None = None
 
 
-def _output_hash_path(job: Job, cache_dir: Path) -> Path:
-    name = hashlib.sha256(os.fsencode(job.output.resolve())).hexdigest()[:32]
-    return cache_dir / OUTPUT_HASHES_FOLDER / f"{name}.sha256"
+@dataclass(frozen=True)
+class OutcomeCache:
+    """Stored outcomes of earlier runs into one output folder, by cache key."""
 
+    folder: Path
 
-@dataclass
-class NoticeCachePolicy(CachePolicy):
-    """Prefect's cache policy for a task called with `job` and `options` (see the module)."""
+    def reusable(self, job: Job, key: str | None) -> NoticeOutcome | None:
+        """The stored outcome of the notice, if its key holds and its output is as written."""
+        if key is None:
+            return None
+        try:
+            stored = StoredOutcome.model_validate_json(self._path(key).read_bytes())
+        except (OSError, ValueError):  # never stored, or a half-written or foreign file
+            return None
+        if stored.outcome.status is RunStatus.failure:
+            return stored.outcome
+        if stored.output_sha256 is None or output_missing(job, stored.output_sha256):
+            return None
+        return stored.outcome
 
-    def compute_key(self, task_ctx: TaskRunContext, inputs: dict[str, Any],
-                    flow_parameters: dict[str, Any], **kwargs: Any) -> str | None:
-        return notice_cache_key(inputs["job"], inputs["options"])
+    def store(self, job: Job, key: str | None, outcome: NoticeOutcome) -> None:
+        if key is None or outcome.error_code in RETRIED_FAILURES:
+            return
+        written = outcome.status is not RunStatus.failure and job.output.is_file()
+        if outcome.status is not RunStatus.failure and not written:
+            return
+        stored = StoredOutcome(outcome=outcome,
+                               output_sha256=file_sha256(job.output) if written else None)
+        write_json_atomic(self._path(key), stored.model_dump(mode="json"))
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{key}.json"

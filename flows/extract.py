@@ -1,18 +1,23 @@
-"""Prefect flow: extract a batch of notices, one task per notice.
+"""Prefect flow: extract a batch of notices, one task per chunk of a few hundred.
 
     python -m flows.extract samples/ --out outputs/ [--corrections corrections/]
         [--runner threads|processes|dask] [--dask-address tcp://HOST:8786] [--refresh]
+        [--attach NOTICE FILE...]
 
 Runs in Prefect's embedded local mode (a temporary local API starts by
-itself); set PREFECT_API_URL to report to a server instead. Tasks run in a
-pool of processes, one a core, unless another runner is asked for: threads,
-or Dask (a cluster at --dask-address, or a local one of two workers started
-for the run). Workers of a remote cluster need PREFECT_API_URL of a server
-they can reach, and the same paths for notices, outputs and corrections. A notice whose file, corrections and pipeline version are
-unchanged since an earlier run into the same output folder is not extracted
-again (OUT/.prefect-cache/ holds the outcomes; --refresh extracts everything).
-Each run publishes an artifact per extracted notice (its records and their
-flags) and a markdown summary of the run, visible in the Prefect UI.
+itself, once a run); set PREFECT_API_URL to report to a server instead.
+Chunk tasks run in a pool of processes, one a core, unless another runner is
+asked for: threads, or Dask (a cluster at --dask-address, or a local one of
+two workers started for the run). Workers of a remote cluster need
+PREFECT_API_URL of a server they can reach, and the same paths for notices,
+outputs and corrections. A notice whose file, attachment files, corrections
+and pipeline version are unchanged since an earlier run into the same output
+folder is not extracted again (OUT/.notice-cache/ holds the outcomes;
+--refresh extracts everything): the flow checks each notice with plain
+function calls, then sends the changed ones to the workers in chunks, where
+they are checked, extracted and written with plain calls too (flows/chunks.py).
+Each run publishes a table artifact per chunk (a row per notice) and a
+markdown summary of the run, logs its progress, and draws a progress bar on a terminal.
 """
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ import argparse
 import os
 import sys
 from datetime import datetime, timezone
+from itertools import accumulate
 from pathlib import Path
 from typing import Literal
 
@@ -27,85 +33,108 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from flows.artifacts import artifact_key, notice_table, run_markdown
-from flows.cache import NoticeCachePolicy, cache_folder, output_missing, remember_output
-from flows.runners import (RUNNERS, Progress, crashed, make_task_runner, run_in_batches,
-                           runner_name, workers_share_the_api)
+from flows.artifacts import chunk_description, chunk_table, run_markdown
+from flows.cache import cache_folder
+from flows.chunks import ChunkOutcome, cut_into_chunks, extract_chunk, reusable_outcomes
+from flows.runners import (CHUNKS_IN_FLIGHT_PER_WORKER, RUNNERS, make_task_runner, run_in_chunks,
+                           runner_name, runner_workers, workers_share_the_api)
 from pipeline.ingest.ocr.settings import WORKERS_VARIABLE as OCR_WORKERS_VARIABLE
 from pipeline.model import NoticeOutcome, RunStatus
-from pipeline.run import Job, RunOptions, plan_jobs, process_job, summarise
-from pipeline.run_lock import OutputFolderBusy, output_folder_lock
+from pipeline.progress import BatchProgress, progress_bar
+from pipeline.run import Job, RunOptions, plan_jobs, summarise
+from pipeline.run_lock import EXIT_FOLDER_BUSY, OutputFolderBusy, output_folder_lock
 from pipeline.write import read_history, write_run_summary
 
 
-# The outcome is stored (not kept in memory) under a key of what makes the output: flows/cache.py.
-@task(task_run_name="extract {job.label}", cache_policy=NoticeCachePolicy(), persist_result=True,
-      cache_result_in_memory=False)
-def extract_notice_task(job: Job, options: RunOptions, table: bool = True) -> NoticeOutcome:
-    outcome = process_job(job, options)
-    if table and outcome.output:
-        create_table_artifact(key=artifact_key(job.label), table=notice_table(Path(outcome.output)),
-                              description=f"Records and flags of {job.label}")
-    return outcome
+# Prefect neither caches nor stores the chunk's result: the notices' own cache is flows/cache.py.
+@task(task_run_name="extract notices {first}+", cache_policy=NO_CACHE, persist_result=False)
+def extract_chunk_task(jobs: list[Job], first: int, total: int, options: RunOptions,
+                       cache_dir: Path, refresh: bool) -> ChunkOutcome:
+    """A chunk of notices (see flows/chunks.py), and its table artifact.
 
-
-@task(task_run_name="extract from {jobs[0].label}", cache_policy=NO_CACHE, persist_result=False)
-def extract_batch_task(jobs: list[Job], options: RunOptions, cache_dir: Path, refresh: bool,
-                       tables: bool) -> list[NoticeOutcome]:
-    """A few dozen notices, one nested task each (see flows/runners.py: run_in_batches)."""
-    reuse = extract_notice_task.with_options(result_storage=cache_dir, refresh_cache=refresh)
-    rerun = reuse.with_options(refresh_cache=True)
-    outcomes = []
-    for job in jobs:
-        state = (rerun if output_missing(job, cache_dir) else reuse)(job, options, tables,
-                                                                      return_state=True)
-        result = state.result(raise_on_failure=False)
-        if isinstance(result, NoticeOutcome) and result.output and state.name != "Cached":
-            remember_output(job, cache_dir)  # a warm run checks the file against it
-        outcomes.append(result if isinstance(result, NoticeOutcome) else crashed(job, result))
-    return outcomes
+    `first` and `total` place the chunk among the notices sent to the workers, for its table.
+    """
+    result = extract_chunk(jobs, options, cache_dir, refresh)
+    create_table_artifact(table=chunk_table(jobs, result.outcomes, result.reused),
+                          description=chunk_description(first, jobs, total))
+    return result
 
 
 @flow(name="extract-notices")
 def extract_notices(paths: list[str], out: str = "outputs", corrections: str | None = "corrections",
                     runner: Literal["threads", "processes", "dask"] | None = None,
                     dask_address: str | None = None, refresh: bool = False,
-                    notice_tables: bool = True,
-                    attach: dict[str, list[str]] | None = None) -> list[NoticeOutcome]:
+                    attach: dict[str, list[str]] | None = None,
+                    workers: int | None = None) -> list[NoticeOutcome]:
     """Extract every notice under `paths` into `out`, applying reviewers' corrections.
 
     `runner`: processes (the default), threads, or dask (at `dask_address`, or a
     local cluster); `refresh`: extract every notice even if its cached outcome holds;
-    `notice_tables`: publish each extracted notice's table artifact (about half
-    of Prefect's cost a notice: worth leaving out on batches of thousands);
-    `attach`: notice -> attachment files given by hand (folders' 附件 files need none).
+    `attach`: notice -> attachment files given by hand (folders' 附件 files need none);
+    `workers`: processes of the pool (default: one a core) or of the local Dask cluster (two).
+    One run at a time writes into `out` (pipeline/run_lock.py): a flow run, served or not,
+    raises `OutputFolderBusy` while another holds it.
     """
+    with output_folder_lock(Path(out)):
+        return _extract_notices(paths, out, corrections, runner, dask_address, refresh, attach,
+                                workers)
+
+
+def _extract_notices(paths: list[str], out: str, corrections: str | None, runner: str | None,
+                     dask_address: str | None, refresh: bool, attach: dict[str, list[str]] | None,
+                     workers: int | None) -> list[NoticeOutcome]:
     started = datetime.now(timezone.utc)
     logger = get_run_logger()
     out_dir = Path(out)
     corrections_dir = Path(corrections) if corrections else None
-    options = RunOptions(corrections_dir=corrections_dir)
     jobs, outcomes = plan_jobs([Path(path) for path in paths], out_dir,
                                {Path(notice): [Path(file) for file in files]
                                 for notice, files in (attach or {}).items()})
-    batch = {"options": options, "cache_dir": cache_folder(out_dir.resolve()), "refresh": refresh,
-             "tables": notice_tables}
-    progress = Progress(total=len(jobs))
-    with workers_share_the_api(), \
-            make_task_runner(runner_name(runner, dask_address), dask_address) as task_runner:
-        def submit(jobs: list[Job]):
-            return task_runner.submit(extract_batch_task, {"jobs": jobs, **batch})
-
-        for outcome in run_in_batches(submit, jobs):
-            outcomes.append(outcome)
-            if line := progress.add(outcome):
-                logger.info("%s", line)
+    chunk = {"options": RunOptions(corrections_dir=corrections_dir),
+             "cache_dir": cache_folder(out_dir.resolve()), "refresh": refresh}
+    # Checked here too, so that a run where little changed sends little to the workers.
+    stored = ([None] * len(jobs) if refresh
+              else reusable_outcomes(jobs, chunk["options"], chunk["cache_dir"]))
+    changed = [job for job, outcome in zip(jobs, stored) if outcome is None]
+    logger.info("%d notices: %d unchanged since an earlier run, %d to extract",
+                len(jobs), len(jobs) - len(changed), len(changed))
+    fresh = iter(_extract_in_chunks(changed, chunk, runner, dask_address, workers) if changed
+                 else [])
+    outcomes += [outcome or next(fresh) for outcome in stored]
+    reused = sum(outcome is not None for outcome in stored)
     written = write_run_summary(out_dir, outcomes, started, datetime.now(timezone.utc), corrections_dir)
     new_failures = read_history(out_dir)[-1].new_failures if written else []
     create_markdown_artifact(key="extract-notices-summary",
-                             markdown=run_markdown(outcomes, new_failures),
+                             markdown=run_markdown(outcomes, reused, new_failures),
                              description="Counts, warnings, failures and corrections of the run")
-    logger.info("%s", summarise(outcomes))
+    logger.info("%s\n%d reused from earlier runs", summarise(outcomes), reused)
+    return outcomes
+
+
+def _extract_in_chunks(jobs: list[Job], chunk: dict, runner: str | None, dask_address: str | None,
+                       workers: int | None) -> list[NoticeOutcome]:
+    """The jobs' outcomes, in order, from chunk tasks on the runner; progress logged and drawn."""
+    logger = get_run_logger()
+    outcomes: list[NoticeOutcome] = []
+    progress = BatchProgress(total=len(jobs))
+    with workers_share_the_api(), \
+            make_task_runner(runner_name(runner, dask_address), dask_address,
+                             workers) as task_runner, \
+            progress_bar(len(jobs)) as advance:
+        running = runner_workers(task_runner)
+        chunks = cut_into_chunks(jobs, running)
+        firsts = accumulate((len(part) for part in chunks), initial=0)  # each chunk's first notice
+        logger.info("%d chunks on %d workers", len(chunks), running)
+
+        def submit(part: list[Job]):
+            return task_runner.submit(extract_chunk_task, {"jobs": part, "first": next(firsts),
+                                                           "total": len(jobs), **chunk})
+
+        for done, result in run_in_chunks(submit, chunks, running * CHUNKS_IN_FLIGHT_PER_WORKER):
+            outcomes += result.outcomes
+            advance(len(done))
+            if line := progress.add(result.outcomes):
+                logger.info("%s", line)
     return outcomes
 
 
@@ -120,10 +149,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="where tasks run (default: processes; dask when --dask-address is given)")
     parser.add_argument("--dask-address", help="a Dask scheduler, e.g. tcp://10.0.0.5:8786 "
                                                "(default with --runner dask: a local cluster)")
+    parser.add_argument("--workers", type=int,
+                        help="worker processes (default: one a core; a local Dask cluster: 2)")
     parser.add_argument("--refresh", action="store_true",
                         help="extract every notice again, replacing the cached outcomes")
-    parser.add_argument("--no-notice-tables", dest="notice_tables", action="store_false",
-                        help="publish only the run's summary, not a table artifact per notice")
+    parser.add_argument("--attach", nargs="+", action="append", default=[], metavar=("NOTICE", "FILE"),
+                        help="read FILE... as attachments of NOTICE (repeatable); folders' "
+                             "files named 附件… are attached without it (see README)")
     parser.add_argument("--ocr-workers", type=int, default=1, metavar="N",
                         help="read a scanned file's OCR pages in N parallel processes "
                              "(default 1; local runners only)")
@@ -133,14 +165,16 @@ def main(argv: list[str] | None = None) -> int:
         runner_name(args.runner, args.dask_address)
     except ValueError as error:
         parser.error(str(error))
+    if any(len(given) < 2 for given in args.attach):
+        parser.error("--attach takes a notice and at least one attachment file")
     try:
-        with output_folder_lock(Path(args.out)):  # one run per output folder: pipeline/run_lock.py
-            outcomes = extract_notices(args.paths, args.out, args.corrections, runner=args.runner,
-                                       dask_address=args.dask_address, refresh=args.refresh,
-                                       notice_tables=args.notice_tables)
+        outcomes = extract_notices(args.paths, args.out, args.corrections, runner=args.runner,
+                                   dask_address=args.dask_address, refresh=args.refresh,
+                                   workers=args.workers,
+                                   attach={given[0]: given[1:] for given in args.attach} or None)
     except OutputFolderBusy as busy:
         print(f"refused: {busy}", file=sys.stderr)
-        return 2
+        return EXIT_FOLDER_BUSY
     return 1 if any(outcome.status is RunStatus.failure for outcome in outcomes) else 0
 
 

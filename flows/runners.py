@@ -1,27 +1,28 @@
-"""Where the extract tasks run, and how a batch of thousands goes through them.
+"""Where the chunk tasks run, and how a batch of thousands goes through them.
 
 Parsing a notice is CPU-bound Python, so by default tasks run in a pool of
 worker processes, one a core (Prefect's `ProcessPoolTaskRunner`); threads
 share one core under the GIL. A Dask cluster spreads the work over machines:
-an existing one by its address, or a local one started for the run.
+an existing one by its address, or a local one started for the run. Worker
+processes live for the whole run, so each loads spaCy and the vocabulary
+(cached in the library's modules) once, not once a chunk.
 
-Notices go to the runner in batches of a few dozen, a bounded number in
+Notices go to the runner in chunks (flows/chunks.py), a bounded number in
 flight, so the flow holds a few futures whatever the size of the run, and
-progress is logged as batches finish. Plain functions, tested without a flow.
+progress is logged as chunks finish. Plain functions, tested without a flow.
 """
 from __future__ import annotations
 
 import os
-import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 from prefect.futures import PrefectFuture
 from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED, temporary_settings
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
+from flows.chunks import ChunkOutcome
 from pipeline.errors import ExtractionError
 from pipeline.model import NoticeOutcome, RunStatus
 from pipeline.run import Job
@@ -32,12 +33,8 @@ DEFAULT_RUNNER = "processes"
 LOCAL_DASK_CLUSTER = {"n_workers": 2, "threads_per_worker": 1}
 # Threads mostly wait on Prefect's API (parsing holds the GIL): a few per core keep it busy.
 THREADS_PER_CORE = 4
-# Notices a task extracts, one nested task each: the cost of starting a task is paid once for them.
-BATCH_SIZE = 25
-# Batch tasks submitted and not yet read: enough to keep every worker busy, few enough to hold.
-BATCHES_IN_FLIGHT = 8
-# A progress line every this many notices.
-PROGRESS_EVERY = 100
+# Chunk tasks submitted and not yet read, per worker: enough to keep each busy, few to hold.
+CHUNKS_IN_FLIGHT_PER_WORKER = 2
 
 
 def runner_name(requested: str | None, dask_address: str | None) -> str:
@@ -55,9 +52,13 @@ def runner_name(requested: str | None, dask_address: str | None) -> str:
 
 
 def make_task_runner(name: str, dask_address: str | None = None,
-                     cores: int | None = None) -> TaskRunner:
-    """A new, unstarted task runner of that name (see `runner_name`)."""
-    cores = cores or os.cpu_count() or 1
+                     workers: int | None = None) -> TaskRunner:
+    """A new, unstarted task runner of that name (see `runner_name`).
+
+    `workers`: processes of the pool (default: one a core) or of the local
+    Dask cluster (default: two); a remote cluster has the workers it has.
+    """
+    cores = workers or os.cpu_count() or 1
     if name == "threads":
         return ThreadPoolTaskRunner(max_workers=cores * THREADS_PER_CORE)
     if name == "processes":
@@ -67,8 +68,21 @@ def make_task_runner(name: str, dask_address: str | None = None,
 
         if dask_address:
             return DaskTaskRunner(address=dask_address)
-        return DaskTaskRunner(cluster_kwargs=dict(LOCAL_DASK_CLUSTER))
+        return DaskTaskRunner(cluster_kwargs={**LOCAL_DASK_CLUSTER,
+                                              **({"n_workers": workers} if workers else {})})
     raise ValueError(f"unknown task runner {name!r}: choose one of {', '.join(RUNNERS)}")
+
+
+def runner_workers(task_runner: TaskRunner) -> int:
+    """How many tasks the started runner runs at once: what chunks are sized by."""
+    if isinstance(task_runner, ProcessPoolTaskRunner):
+        return task_runner._max_workers
+    if isinstance(task_runner, ThreadPoolTaskRunner):
+        return 1  # threads share one core: more chunks would not go faster
+    client = getattr(task_runner, "client", None)  # Dask: the cluster's threads, local or remote
+    if client is not None:
+        return max(sum(client.nthreads().values()), 1)
+    return os.cpu_count() or 1
 
 
 @contextmanager
@@ -96,38 +110,36 @@ def workers_share_the_api() -> Iterator[None]:
 # --- a batch of thousands in bounded pieces -----------------------------------------------
 
 
-SubmitBatch = Callable[[list[Job]], PrefectFuture[list[NoticeOutcome]]]
+SubmitChunk = Callable[[list[Job]], PrefectFuture[ChunkOutcome]]
 
 
-def run_in_batches(submit: SubmitBatch, jobs: list[Job], batch_size: int = BATCH_SIZE,
-                   in_flight: int = BATCHES_IN_FLIGHT) -> Iterator[NoticeOutcome]:
-    """Outcomes in the jobs' order, submitting `batch_size` jobs a task.
+def run_in_chunks(submit: SubmitChunk, chunks: list[list[Job]],
+                  in_flight: int) -> Iterator[tuple[list[Job], ChunkOutcome]]:
+    """Each chunk with its outcome, in the chunks' order, at most `in_flight` submitted and unread.
 
-    Starting a task in a worker process costs Prefect about 0.2 s (it
-    rebuilds its settings and clients), twenty times the work of a notice:
-    a task per batch pays it once for many notices. At most `in_flight`
-    batches are submitted and not yet read, so the flow holds a bounded
-    number of futures whatever the size of the run, and the workers always
-    have work queued while the flow reads results.
+    The flow holds a bounded number of futures whatever the size of the run,
+    and the workers always have work queued while the flow reads results. A
+    chunk whose task crashed (its worker died, say) gives each of its notices
+    a failed outcome.
     """
-    pending: deque[tuple[list[Job], PrefectFuture[list[NoticeOutcome]]]] = deque()
-    for start in range(0, len(jobs), batch_size):
-        batch = jobs[start:start + batch_size]
-        pending.append((batch, submit(batch)))
+    pending: deque[tuple[list[Job], PrefectFuture[ChunkOutcome]]] = deque()
+    for chunk in chunks:
+        pending.append((chunk, submit(chunk)))
         if len(pending) >= in_flight:
-            yield from _outcomes(*pending.popleft())
+            yield _outcome(*pending.popleft())
     while pending:
-        yield from _outcomes(*pending.popleft())
+        yield _outcome(*pending.popleft())
 
 
-def _outcomes(batch: list[Job], future: PrefectFuture[list[NoticeOutcome]]) -> list[NoticeOutcome]:
+def _outcome(chunk: list[Job], future: PrefectFuture[ChunkOutcome]) -> tuple[list[Job], ChunkOutcome]:
     try:
         result = future.result(raise_on_failure=False)
     except Exception as error:  # the worker itself failed, e.g. its process died
         result = error
-    if isinstance(result, list):
-        return result
-    return [crashed(job, result) for job in batch]
+    if not isinstance(result, ChunkOutcome):
+        result = ChunkOutcome(outcomes=[crashed(job, result) for job in chunk],
+                              reused=[False] * len(chunk))
+    return chunk, result
 
 
 def crashed(job: Job, error: object) -> NoticeOutcome:
@@ -135,26 +147,3 @@ def crashed(job: Job, error: object) -> NoticeOutcome:
     failure = ExtractionError("E008_internal", f"the task crashed: {type(error).__name__}: {error}")
     return NoticeOutcome(path=str(job.path), status=RunStatus.failure, error_code=failure.code,
                          error=str(failure))
-
-
-@dataclass
-class Progress:
-    """Counts as outcomes arrive, and a line to log every `every` notices and at the end."""
-
-    total: int
-    every: int = PROGRESS_EVERY
-    done: int = 0
-    failed: int = 0
-    started: float = field(default_factory=time.monotonic)
-
-    def add(self, outcome: NoticeOutcome) -> str | None:
-        self.done += 1
-        self.failed += outcome.status is RunStatus.failure
-        if self.done % self.every == 0 or self.done == self.total:
-            return self.line()
-        return None
-
-    def line(self) -> str:
-        elapsed = max(time.monotonic() - self.started, 1e-9)
-        return (f"{self.done}/{self.total} notices, {self.failed} failed, "
-                f"{self.done / elapsed:.1f} notices/s")

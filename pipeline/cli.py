@@ -6,14 +6,12 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
 from pipeline.export.cli import add_export_parser, run_export
 from pipeline.match import add_match_parser, run_match
 from pipeline.model import RunStatus
-from pipeline.run import RunOptions, plan_jobs, process_job, summarise
-from pipeline.run_lock import OutputFolderBusy, output_folder_lock
+from pipeline.progress import BatchProgress, progress_bar
+from pipeline.run import RunOptions, plan_jobs, run_jobs, summarise
+from pipeline.run_lock import EXIT_FOLDER_BUSY, OutputFolderBusy, output_folder_lock
 from pipeline.status import DEFAULT_RUNS_SHOWN, status_report
 from pipeline.validate import schema_path, notice_schema
 from pipeline.write import write_json_atomic, write_run_summary
@@ -87,9 +85,6 @@ def main(argv: list[str] | None = None) -> int:
                        attach=attach)
 
 
-# Exit status of a run refused because another run holds the output folder.
-EXIT_FOLDER_BUSY = 2
-
 
 def run_extract(paths: list[Path], out_dir: Path, corrections_dir: Path | None = None,
                 debug: bool = False, attach: dict[Path, list[Path]] | None = None) -> int:
@@ -109,16 +104,16 @@ def _run_extract(paths: list[Path], out_dir: Path, corrections_dir: Path | None,
     started = datetime.now(timezone.utc)
     options = RunOptions(corrections_dir=corrections_dir,
                          debug_dir=out_dir / "_debug" if debug else None)
-    console = Console(stderr=True)
     paths = [*paths, *(notice for notice in attach or {} if not _covered(notice, paths))]
     jobs, outcomes = plan_jobs(paths, out_dir, attach)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
-        bar = progress.add_task("extracting", total=len(jobs))
-        for job in jobs:
-            outcomes.append(process_job(job, options))
-            progress.advance(bar)
+    counts = BatchProgress(total=len(jobs))
+    with progress_bar(len(jobs)) as advance:
+        def report(job, outcome) -> None:
+            advance(1)
+            if (line := counts.add([outcome])) and not sys.stderr.isatty():
+                print(line, file=sys.stderr)  # a log file gets lines where a terminal gets the bar
+
+        outcomes += run_jobs(jobs, options, on_outcome=report)
     write_run_summary(out_dir, outcomes, started, datetime.now(timezone.utc), corrections_dir)
     print(summarise(outcomes), file=sys.stderr)
     return 1 if any(o.status is RunStatus.failure for o in outcomes) else 0

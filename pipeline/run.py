@@ -6,6 +6,7 @@ as an outcome and never stops the others.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -114,6 +115,25 @@ def process_job(job: Job, options: RunOptions | None = None) -> NoticeOutcome:
                          warnings=codes, flags=sum(record.review.flags.values()),
                          corrections_applied=record.review.corrections_applied,
                          stale_corrections=stale)
+
+
+# Called after each notice of a batch, e.g. to store its outcome or move a progress bar.
+OnOutcome = Callable[[Job, NoticeOutcome], None]
+
+
+def run_jobs(jobs: Iterable[Job], options: RunOptions | None = None,
+             on_outcome: OnOutcome | None = None) -> list[NoticeOutcome]:
+    """Process each job in turn (`process_job`); outcomes in the jobs' order.
+
+    The batch runner of the command line and of each chunk of the Prefect flow.
+    """
+    outcomes = []
+    for job in jobs:
+        outcome = process_job(job, options)
+        if on_outcome is not None:
+            on_outcome(job, outcome)
+        outcomes.append(outcome)
+    return outcomes
 
 
 def write_trace(trace: dict, folder: Path) -> None:

@@ -23,6 +23,8 @@ from pipeline.write import remove_temporaries, safe_text
 log = logging.getLogger(__name__)
 
 LOCK_NAME = "_run.lock"
+# Exit status of a command refused because another run holds the output folder.
+EXIT_FOLDER_BUSY = 2
 
 
 class OutputFolderBusy(Exception):

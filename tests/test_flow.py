@@ -1,7 +1,9 @@
-"""The Prefect flow: one task per notice, failures reported, outputs written, unchanged notices skipped.
+"""The Prefect flow: one task per chunk of notices, failures reported, outputs written, unchanged
+notices skipped.
 
-Also the flow's plain parts: choosing a task runner (flows/runners.py), running
-a batch in bounded pieces, and the cache key (flows/cache.py).
+Also the flow's plain parts: choosing a task runner and running chunks in
+bounded pieces (flows/runners.py), the cache key and the stored outcomes
+(flows/cache.py), what a chunk does (flows/chunks.py), the artifacts (flows/artifacts.py).
 """
 import hashlib
 import json
@@ -11,11 +13,12 @@ from pathlib import Path
 import pytest
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
-from flows.cache import (code_digest, corrections_digest, notice_cache_key, output_missing,
-                         pipeline_version)
+from flows.cache import (RETRIED_FAILURES, OutcomeCache, code_digest, corrections_digest,
+                         notice_cache_key, output_missing, pipeline_version)
+from flows.chunks import ChunkOutcome, chunk_sizes, cut_into_chunks, extract_chunk
 from flows.extract import extract_notices, main
-from flows.runners import (LOCAL_DASK_CLUSTER, Progress, make_task_runner, run_in_batches,
-                           runner_name)
+from flows.runners import (LOCAL_DASK_CLUSTER, make_task_runner, run_in_chunks, runner_name,
+                           runner_workers)
 from pipeline.corrections import add_correction, corrections_path
 from pipeline.model import SCHEMA_VERSION, NoticeOutcome, NoticeRecord, RunStatus
 from pipeline.run import Job, RunOptions
@@ -38,21 +41,28 @@ def test_flow_extracts_notices_and_reports_bad_files(prefect_server, tmp_path):
     assert (tmp_path / "out" / "000_1d3b4e9bec569f5b.json").exists()
 
 
-def test_artifacts_show_records_flags_and_the_run(tmp_path):
-    from flows.artifacts import notice_table, run_markdown
+def test_artifacts_show_each_chunks_notices_and_the_run(tmp_path):
+    from flows.artifacts import LISTED_PROBLEMS, chunk_description, chunk_table, run_markdown
     from pipeline.run import process_job
 
     job = Job(path=SAMPLES / "txt" / "001_a30600b97fcb8a62.txt",
               output=tmp_path / "001.json", label="txt/001_a30600b97fcb8a62.txt")
     outcome = process_job(job)
-    rows = notice_table(job.output)
-    assert len(rows) == outcome.catalogue_items + outcome.tasks
-    assert any("target_group_reassigned" in row["flags"] for row in rows)
     failed = NoticeOutcome(path="bad|name.pdf", status=RunStatus.failure,
                            error_code="E011_corrupt", error="truncated")
-    markdown = run_markdown([outcome, failed])
-    assert "- notices: 2 (1 failed)" in markdown
+    bad = Job(path=Path("bad|name.pdf"), output=tmp_path / "bad.json", label="bad|name.pdf")
+    rows = chunk_table([job, bad], [outcome, failed], [True, False])
+    assert [row["notice"] for row in rows] == [job.label, bad.label]
+    assert rows[0]["reused"] == "yes" and rows[0]["catalogue items"] == outcome.catalogue_items
+    assert rows[1]["problem"] == "E011_corrupt: truncated"
+    assert chunk_description(250, [job, bad], 1000) == (
+        f"Notices 251-252 of 1000 ({job.label} … bad|name.pdf)")
+    markdown = run_markdown([outcome, failed], reused=1)
+    assert "- notices: 2 (1 failed, 0 with warnings; 1 reused from earlier runs)" in markdown
     assert "bad\\|name.pdf" in markdown and "E011_corrupt: truncated" in markdown
+    # Thousands of failures are counted, not listed one by one.
+    many = run_markdown([failed] * (LISTED_PROBLEMS + 5))
+    assert many.count("E011_corrupt") == LISTED_PROBLEMS and "… and 5 more" in many
 
 
 def test_the_run_artifact_puts_new_failures_and_stale_corrections_first():
@@ -108,6 +118,15 @@ def test_a_second_run_on_unchanged_notices_skips_them(prefect_server, batch):
     assert [outcome.model_dump() for outcome in second] == [outcome.model_dump() for outcome in first]
 
 
+def test_a_run_where_nothing_changed_starts_no_workers(prefect_server, batch):
+    inputs, out, corrections, run = batch
+    first = run()
+    # No Dask scheduler listens there: the run would fail if it sent the workers anything.
+    again = extract_notices([str(inputs)], str(out), str(corrections),
+                            dask_address="tcp://127.0.0.1:9")
+    assert [o.model_dump() for o in again] == [o.model_dump() for o in first]
+
+
 def test_a_changed_notice_runs_again_alone(prefect_server, batch):
     inputs, out, _, run = batch
     run()
@@ -161,6 +180,132 @@ def test_refresh_extracts_every_notice_again(prefect_server, batch):
     before = written(out)
     extract_notices([str(inputs)], str(out), str(corrections), runner="threads", refresh=True)
     assert rewritten(before, written(out)) == set(before)
+
+
+def test_a_failing_notice_inside_a_chunk_fails_alone_and_is_tried_again_once_changed(prefect_server,
+                                                                                       batch):
+    inputs, out, _, run = batch
+    (inputs / "000_broken.txt").write_bytes(b"\x00\x00binary")  # first in the chunk
+    first = run()
+    assert [o.status is RunStatus.failure for o in first] == [True, False, False, False]
+    assert first[0].error_code == "E002_not_text"
+    summary = json.loads((out / "_run_summary.json").read_text(encoding="utf-8"))
+    assert [n["error_code"] for n in summary["notices"]] == ["E002_not_text", None, None, None]
+    before = written(out)
+    second = run()  # all reused: the failed notice's file did not change, so it is not tried
+    assert rewritten(before, written(out)) == set()
+    assert [o.model_dump() for o in second] == [o.model_dump() for o in first]
+    shutil.copy(SAMPLES / "txt" / CACHE_SAMPLES[0], inputs / "000_broken.txt")  # fixed
+    third = run()
+    assert third[0].status is not RunStatus.failure
+    assert rewritten(before, written(out)) == {"000_broken.json"}
+
+
+# --- a chunk (flows/chunks.py) ---------------------------------------------------------------
+
+
+@pytest.fixture
+def chunk(tmp_path):
+    """Three sample notices as jobs, and a cache folder."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    jobs = []
+    for name in CACHE_SAMPLES:
+        shutil.copy(SAMPLES / "txt" / name, inputs / name)
+        jobs.append(Job(path=inputs / name, output=tmp_path / "out" / Path(name).with_suffix(".json"),
+                        label=name))
+    return jobs, tmp_path / "out" / ".notice-cache"
+
+
+def test_a_chunk_extracts_misses_and_reuses_hits(chunk, tmp_path):
+    jobs, cache_dir = chunk
+    options = RunOptions(corrections_dir=tmp_path / "corrections")
+    cold = extract_chunk(jobs, options, cache_dir)
+    assert cold.reused == [False, False, False] and all(job.output.is_file() for job in jobs)
+    warm = extract_chunk(jobs, options, cache_dir)
+    assert warm.reused == [True, True, True] and warm.outcomes == cold.outcomes
+    jobs[1].path.write_text(jobs[1].path.read_text(encoding="utf-8") + "\n(此件公开发布)\n",
+                            encoding="utf-8")
+    jobs[2].output.unlink()
+    assert extract_chunk(jobs, options, cache_dir).reused == [True, False, False]
+    assert extract_chunk(jobs, options, cache_dir, refresh=True).reused == [False, False, False]
+
+
+def test_a_changed_correction_re_extracts_its_notice_in_the_chunk(chunk, tmp_path):
+    jobs, cache_dir = chunk
+    corrections = tmp_path / "corrections"
+    options = RunOptions(corrections_dir=corrections)
+    extract_chunk(jobs, options, cache_dir)
+    record = NoticeRecord.model_validate_json(jobs[0].output.read_text(encoding="utf-8"))
+    add_correction(corrections, record, record.catalogue[0].id, "/name", "职工养老保险(更正)",
+                   author="审核员")
+    corrected = extract_chunk(jobs, options, cache_dir)
+    assert corrected.reused == [False, True, True]
+    assert [o.corrections_applied for o in corrected.outcomes] == [1, 0, 0]
+    # Another edit of the same correction file runs the notice once more.
+    own = corrections_path(corrections, record.notice_id)
+    data = json.loads(own.read_text(encoding="utf-8"))
+    data["corrections"][0]["author"] = "复核员"
+    own.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert extract_chunk(jobs, options, cache_dir).reused == [False, True, True]
+
+
+def test_a_changed_attachment_file_re_extracts_its_notice_in_the_chunk(chunk, tmp_path):
+    jobs, cache_dir = chunk
+    attached = tmp_path / "in" / "附件1.txt"
+    attached.write_text("附件1\n补充说明\n", encoding="utf-8")
+    jobs[0] = jobs[0].model_copy(update={"attachments": [(attached, "附件1.txt")]})
+    assert extract_chunk(jobs, RunOptions(), cache_dir).outcomes[0].attachments == [str(attached)]
+    attached.write_text("附件1\n补充说明(修订)\n", encoding="utf-8")
+    assert extract_chunk(jobs, RunOptions(), cache_dir).reused == [False, True, True]
+
+
+def test_a_failing_notice_is_an_outcome_of_the_chunk_kept_until_its_file_changes(chunk, tmp_path):
+    jobs, cache_dir = chunk
+    broken = tmp_path / "in" / "broken.txt"
+    broken.write_bytes(b"")
+    jobs.insert(1, Job(path=broken, output=tmp_path / "out" / "broken.json", label="broken.txt"))
+    result = extract_chunk(jobs, RunOptions(), cache_dir)
+    assert [o.error_code for o in result.outcomes] == [None, "E001_empty_file", None, None]
+    assert all(job.output.is_file() for job in jobs if job.path != broken)
+    again = extract_chunk(jobs, RunOptions(), cache_dir)
+    assert again.reused == [True, True, True, True] and again.outcomes[1].error_code == "E001_empty_file"
+    broken.write_text("某县人民政府办公室关于基本养老服务的通知\n", encoding="utf-8")
+    assert extract_chunk(jobs, RunOptions(), cache_dir).reused == [True, False, True, True]
+
+
+def test_a_failure_of_the_moment_is_tried_on_every_run(chunk):
+    jobs, cache_dir = chunk
+    cache = OutcomeCache(cache_dir)
+    for code in RETRIED_FAILURES:
+        cache.store(jobs[0], code, NoticeOutcome(path=str(jobs[0].path), status=RunStatus.failure,
+                                                 error_code=code))
+        assert cache.reusable(jobs[0], code) is None
+
+
+def test_batches_are_cut_in_order_large_chunks_first_none_beyond_the_largest():
+    sizes = chunk_sizes(5000, 2)
+    assert sum(sizes) == 5000 and max(sizes) == 250
+    assert sizes == sorted(sizes, reverse=True) and sizes[-2] == 25  # the workers end together
+    assert chunk_sizes(10, 4) == [10]
+    jobs = [Job(path=Path(f"{n}.txt"), output=Path(f"{n}.json"), label=f"{n}.txt") for n in range(60)]
+    chunks = cut_into_chunks(jobs, 2)
+    assert [len(c) for c in chunks] == [25, 25, 10] and sum(chunks, []) == jobs
+
+
+def test_a_stored_outcome_that_cannot_be_read_is_not_reused(chunk):
+    jobs, cache_dir = chunk
+    cache = OutcomeCache(cache_dir)
+    outcome = NoticeOutcome(path=str(jobs[0].path), output=str(jobs[0].output), status=RunStatus.success)
+    jobs[0].output.parent.mkdir(parents=True)
+    jobs[0].output.write_text("{}", encoding="utf-8")
+    cache.store(jobs[0], "k1", outcome)
+    assert cache.reusable(jobs[0], "k1") == outcome
+    jobs[0].output.write_text("{} ", encoding="utf-8")  # not the bytes the run wrote
+    assert cache.reusable(jobs[0], "k1") is None
+    jobs[0].output.write_text("{}", encoding="utf-8")
+    (cache_dir / "k1.json").write_text('{"outcome": ', encoding="utf-8")  # cut short
+    assert cache.reusable(jobs[0], "k1") is None and cache.reusable(jobs[0], None) is None
 
 
 # --- the cache key (flows/cache.py) ---------------------------------------------------------
@@ -254,16 +399,19 @@ def test_the_runner_is_processes_unless_asked_and_an_address_means_dask():
 def test_task_runners_are_built_for_the_machine_or_the_cluster():
     from prefect_dask import DaskTaskRunner
 
-    processes = make_task_runner("processes", cores=3)
+    processes = make_task_runner("processes", workers=3)
     assert isinstance(processes, ProcessPoolTaskRunner) and processes._max_workers == 3
-    assert isinstance(make_task_runner("threads", cores=2), ThreadPoolTaskRunner)
+    assert runner_workers(processes) == 3
+    threads = make_task_runner("threads", workers=2)
+    assert isinstance(threads, ThreadPoolTaskRunner) and runner_workers(threads) == 1
     local = make_task_runner("dask")
     assert isinstance(local, DaskTaskRunner) and local.cluster_kwargs == LOCAL_DASK_CLUSTER
+    assert make_task_runner("dask", workers=4).cluster_kwargs["n_workers"] == 4
     assert make_task_runner("dask", "tcp://10.0.0.5:8786").address == "tcp://10.0.0.5:8786"
 
 
 class FakeFuture:
-    """A finished task: its outcomes, or the error that crashed it."""
+    """A finished chunk task: its outcomes, or the error that crashed it."""
 
     def __init__(self, jobs, counter, error=None):
         self.jobs, self.counter, self.error = jobs, counter, error
@@ -274,30 +422,25 @@ class FakeFuture:
         self.counter["open"] -= 1
         if self.error:
             raise self.error
-        return [NoticeOutcome(path=str(job.path), status=RunStatus.success) for job in self.jobs]
+        return ChunkOutcome(outcomes=[NoticeOutcome(path=str(job.path), status=RunStatus.success)
+                                      for job in self.jobs], reused=[False] * len(self.jobs))
 
 
-def test_batches_keep_the_order_bound_what_is_in_flight_and_report_crashes():
+def test_chunks_keep_the_order_bound_what_is_in_flight_and_report_crashes():
     jobs = [Job(path=Path(f"{n}.txt"), output=Path(f"{n}.json"), label=f"{n}.txt")
             for n in range(23)]
     counter = {"open": 0, "most": 0}
 
-    def submit(batch):
-        crash = RuntimeError("worker died") if batch[0].label == "10.txt" else None
-        return FakeFuture(batch, counter, crash)
+    def submit(chunk):
+        crash = RuntimeError("worker died") if chunk[0].label == "10.txt" else None
+        return FakeFuture(chunk, counter, crash)
 
-    outcomes = list(run_in_batches(submit, jobs, batch_size=5, in_flight=2))
+    chunks = [jobs[start:start + 5] for start in range(0, 23, 5)]
+    results = list(run_in_chunks(submit, chunks, in_flight=2))
+    assert [chunk for chunk, _ in results] == chunks
+    outcomes = [outcome for _, result in results for outcome in result.outcomes]
     assert [outcome.path for outcome in outcomes] == [str(job.path) for job in jobs]
     assert counter["most"] == 2
     crashed = [outcome for outcome in outcomes if outcome.status is RunStatus.failure]
     assert [outcome.path for outcome in crashed] == [f"{n}.txt" for n in range(10, 15)]
     assert crashed[0].error_code == "E008_internal" and "worker died" in crashed[0].error
-
-
-def test_progress_is_logged_every_n_notices_and_at_the_end():
-    progress = Progress(total=5, every=2)
-    failed = NoticeOutcome(path="x", status=RunStatus.failure)
-    lines = [progress.add(NoticeOutcome(path="y", status=RunStatus.success)), progress.add(failed),
-             progress.add(failed), progress.add(failed), progress.add(failed)]
-    assert [line is not None for line in lines] == [False, True, False, True, True]
-    assert lines[-1].startswith("5/5 notices, 4 failed, ") and lines[-1].endswith(" notices/s")

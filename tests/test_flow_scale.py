@@ -23,14 +23,18 @@ def notices(tmp_path_factory) -> Path:
     return folder
 
 
+def records(out: Path) -> list[Path]:
+    """The output files: neither the run summary nor the cache (OUT/.notice-cache/)."""
+    return [path for path in out.rglob("*.json") if not path.name.startswith("_")
+            and not any(part.startswith(".") for part in path.relative_to(out).parts)]
+
+
 def outputs(out: Path) -> dict[str, bytes]:
-    return {path.relative_to(out).as_posix(): path.read_bytes()
-            for path in out.rglob("*.json") if not path.name.startswith("_")}
+    return {path.relative_to(out).as_posix(): path.read_bytes() for path in records(out)}
 
 
 def stamps(out: Path) -> dict[str, int]:
-    return {path.name: path.stat().st_mtime_ns for path in out.rglob("*.json")
-            if not path.name.startswith("_")}
+    return {path.name: path.stat().st_mtime_ns for path in records(out)}
 
 
 def comparable(outcomes) -> list[dict]:

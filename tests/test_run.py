@@ -164,3 +164,18 @@ def test_run_summary_lists_inputs_outputs_and_failures(tmp_path):
     assert Path(by_name["a.txt"]["path"]).is_absolute()
     assert by_name["empty.txt"]["error_code"] == "E001_empty_file"
     assert summary["started"] <= summary["finished"]
+
+
+def test_a_list_of_jobs_runs_in_order_and_reports_each_outcome(tmp_path):
+    from pipeline.run import Job, run_jobs
+
+    bad = tmp_path / "empty.txt"
+    bad.write_bytes(b"")
+    jobs = [Job(path=bad, output=tmp_path / "empty.json", label="empty.txt"),
+            Job(path=SAMPLES / "txt" / "001_a30600b97fcb8a62.txt", output=tmp_path / "001.json",
+                label="001.txt")]
+    seen = []
+    outcomes = run_jobs(jobs, on_outcome=lambda job, outcome: seen.append((job.label, outcome)))
+    assert [o.error_code for o in outcomes] == ["E001_empty_file", None]
+    assert seen == list(zip(["empty.txt", "001.txt"], outcomes))
+    assert (tmp_path / "001.json").is_file()
