@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from pipeline.assemble import extract_notice
 from pipeline.corrections import apply_corrections
 from pipeline.errors import ExtractionError
+from pipeline.guard import Limits, run_guarded
 from pipeline.ingest import SUFFIX_FORMATS
 from pipeline.ingest.attachments import read_notice
 from pipeline.model import NoticeOutcome, NoticeWarning, RunStatus
@@ -78,15 +79,24 @@ def _notice_files(given: Path) -> list[tuple[Path, Path]]:
 
 
 class RunOptions(BaseModel):
-    """What a run does besides extracting: reviewers' corrections, debugging dumps."""
+    """What a run does besides extracting: reviewers' corrections, debugging dumps, and the
+    limits each notice is read under (None: in this process, unguarded)."""
 
     corrections_dir: Path | None = None  # apply the corrections stored here
     debug_dir: Path | None = None  # write each stage's intermediates here
+    limits: Limits | None = Field(default_factory=Limits)
 
 
 def process_job(job: Job, options: RunOptions | None = None) -> NoticeOutcome:
-    """Read, extract, correct, validate and write one notice; errors become the outcome."""
+    """One notice, in a worker process killed past `options.limits` (see pipeline.guard)."""
     options = options or RunOptions()
+    if options.limits is None:
+        return process_job_here(job, options)
+    return run_guarded(job, options, options.limits)
+
+
+def process_job_here(job: Job, options: RunOptions) -> NoticeOutcome:
+    """Read, extract, correct, validate and write one notice; errors become the outcome."""
     stale: list[str] = []
     try:
         document = read_notice(job.path, job.label, job.attachments)
@@ -102,6 +112,9 @@ def process_job(job: Job, options: RunOptions | None = None) -> NoticeOutcome:
         write_json_atomic(job.output, data)
     except ExtractionError as error:
         return _failure(job.path, error)
+    except MemoryError:  # the guard's memory cap (see pipeline.guard), or the machine's
+        limit = f"the memory limit of {options.limits.memory_mb} MiB" if options.limits else "memory"
+        return _failure(job.path, ExtractionError("E014_too_large", f"reading it ran out of {limit}"))
     except Exception as error:  # a bug must not stop the batch; report it with the file
         log.exception("internal error on %s", job.path)
         return _failure(job.path, ExtractionError("E008_internal", f"{type(error).__name__}: {error}"))
