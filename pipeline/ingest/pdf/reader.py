@@ -98,8 +98,16 @@ def read_pages(data: bytes, settings: PdfSettings) -> tuple[list[PageContent], d
             if dropped:
                 garbled[content.number] = dropped
     finally:
-        pdf.close()
+        _close(pdf)
     return pages, garbled
+
+
+def _close(pdf: pdfplumber.PDF) -> None:
+    """Close the file; a broken page tree fails again here, and must not hide the first error."""
+    try:
+        pdf.close()
+    except _DAMAGE:
+        pass
 
 
 def read_page(page: Page, settings: PdfSettings) -> tuple[PageContent, int]:
@@ -166,6 +174,9 @@ def pdfminer_errors(where: str) -> Iterator[None]:
         if isinstance(exc, PdfminerException) and exc.args and \
                 isinstance(exc.args[0], BaseException):
             cause = exc.args[0]  # pdfplumber wraps pdfminer's exception
+        if isinstance(cause, MemoryError):  # a flate bomb: the memory limit, not damage
+            raise ExtractionError("E014_too_large", f"{where}: a stream inflates past the "
+                                                    "memory limit") from exc
         if isinstance(cause, PDFEncryptionError):
             raise ExtractionError("E009_encrypted", f"{where}: {cause!r}") from exc
         raise ExtractionError("E011_corrupt",
