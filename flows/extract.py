@@ -30,6 +30,8 @@ from flows.artifacts import artifact_key, notice_table, run_markdown
 from flows.cache import NoticeCachePolicy, cache_folder, output_missing
 from flows.runners import (RUNNERS, Progress, crashed, make_task_runner, run_in_batches,
                            runner_name, workers_share_the_api)
+from pipeline.cli import add_limit_options
+from pipeline.guard import DEFAULT_MEMORY_MB, DEFAULT_TIME_S, Limits
 from pipeline.model import NoticeOutcome, RunStatus
 from pipeline.run import Job, RunOptions, plan_jobs, process_job, summarise
 from pipeline.write import write_run_summary
@@ -65,20 +67,25 @@ def extract_notices(paths: list[str], out: str = "outputs", corrections: str | N
                     runner: Literal["threads", "processes", "dask"] | None = None,
                     dask_address: str | None = None, refresh: bool = False,
                     notice_tables: bool = True,
-                    attach: dict[str, list[str]] | None = None) -> list[NoticeOutcome]:
+                    attach: dict[str, list[str]] | None = None,
+                    time_limit_s: float = DEFAULT_TIME_S,
+                    memory_limit_mb: int = DEFAULT_MEMORY_MB) -> list[NoticeOutcome]:
     """Extract every notice under `paths` into `out`, applying reviewers' corrections.
 
     `runner`: processes (the default), threads, or dask (at `dask_address`, or a
     local cluster); `refresh`: extract every notice even if its cached outcome holds;
     `notice_tables`: publish each extracted notice's table artifact (about half
     of Prefect's cost a notice: worth leaving out on batches of thousands);
-    `attach`: notice -> attachment files given by hand (folders' 附件 files need none).
+    `attach`: notice -> attachment files given by hand (folders' 附件 files need none);
+    `time_limit_s`, `memory_limit_mb`: what one notice may take in its guarded worker
+    process (pipeline/guard.py), past which it is E013_timeout or E014_too_large.
     """
     started = datetime.now(timezone.utc)
     logger = get_run_logger()
     out_dir = Path(out)
     corrections_dir = Path(corrections) if corrections else None
-    options = RunOptions(corrections_dir=corrections_dir)
+    options = RunOptions(corrections_dir=corrections_dir,
+                         limits=Limits(time_s=time_limit_s, memory_mb=memory_limit_mb))
     jobs, outcomes = plan_jobs([Path(path) for path in paths], out_dir,
                                {Path(notice): [Path(file) for file in files]
                                 for notice, files in (attach or {}).items()})
@@ -116,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="extract every notice again, replacing the cached outcomes")
     parser.add_argument("--no-notice-tables", dest="notice_tables", action="store_false",
                         help="publish only the run's summary, not a table artifact per notice")
+    add_limit_options(parser)
     args = parser.parse_args(argv)
     try:
         runner_name(args.runner, args.dask_address)
@@ -123,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(error))
     outcomes = extract_notices(args.paths, args.out, args.corrections, runner=args.runner,
                                dask_address=args.dask_address, refresh=args.refresh,
-                               notice_tables=args.notice_tables)
+                               notice_tables=args.notice_tables, time_limit_s=args.time_limit,
+                               memory_limit_mb=args.memory_limit)
     return 1 if any(outcome.status is RunStatus.failure for outcome in outcomes) else 0
 
 
