@@ -164,3 +164,19 @@ def test_run_summary_lists_inputs_outputs_and_failures(tmp_path):
     assert Path(by_name["a.txt"]["path"]).is_absolute()
     assert by_name["empty.txt"]["error_code"] == "E001_empty_file"
     assert summary["started"] <= summary["finished"]
+
+
+def test_files_of_no_notice_type_are_listed_as_skipped(tmp_path, capsys):
+    inputs = tmp_path / "in"
+    write(inputs / "good.txt", NOTICE.encode())
+    write(inputs / "README.md", b"# notes")
+    write(inputs / "scans" / "page1.png", b"\x89PNG\r\n")
+    write(inputs / ".hidden" / "x.bin", b"")  # hidden folders are nobody's files
+    out = tmp_path / "out"
+    assert main(["extract", str(inputs), "--out", str(out)]) == 0  # skipping is no failure
+    report = capsys.readouterr().err
+    assert "1 notices:" in report and "2 files skipped: not a notice type" in report
+    summary = json.loads((out / "_run_summary.json").read_text(encoding="utf-8"))
+    skipped = sorted(Path(n["path"]).name for n in summary["notices"] if n["status"] == "skipped")
+    assert skipped == ["README.md", "page1.png"]
+    assert records(out) == ["good.json"]
