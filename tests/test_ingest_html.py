@@ -614,3 +614,18 @@ def test_lines_split_by_br_inside_one_layout_cell_are_paragraphs():
     page = ("<table><tr><td>一、重点任务<br>（一）完善基本养老服务清单。<br/>（二）开展老年人能力综合评估。"
             "</td></tr></table>")
     assert lines(read(page)) == ["一、重点任务", "（一）完善基本养老服务清单。", "（二）开展老年人能力综合评估。"]
+
+
+def test_spans_that_would_fill_millions_of_positions_are_refused():
+    row = '<td rowspan="100" colspan="100">服务</td>' * 30
+    page = f"<html><body><p>通知</p><table>{f'<tr>{row}</tr>' * 30}</table></body></html>"
+    with pytest.raises(ExtractionError) as caught:
+        read(page)
+    assert caught.value.code == "E014_too_large" and "rowspan/colspan" in str(caught.value)
+
+
+def test_a_row_with_no_cell_is_read_past():
+    """<tr></tr> at a table's end (a truncated page) read as an IndexError."""
+    page = GRID_PAGE.replace("</table>", "<tr></tr></table>", 1)
+    expected = rows(read(GRID_PAGE))
+    assert rows(read(page))[:len(expected)] == expected

@@ -201,10 +201,15 @@ def _flip_xml(xml: bytes, rng: random.Random) -> bytes:
     return flip_bytes(xml, rng)
 
 
-def _encrypted_flag(members: list, rng: random.Random) -> list:
-    info, content = members[rng.randrange(len(members))]
-    info.flag_bits |= 0x1
-    return members
+def encrypted_flag(data: bytes, rng: random.Random) -> bytes:
+    """One member's encrypted bit set, in its local and central headers (zipfile clears it
+    when writing, so the bytes are changed in place)."""
+    raw = bytearray(data)
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        found = [m.start() for m in regex.finditer(regex.escape(signature), data)]
+        if found:
+            raw[rng.choice(found) + offset] |= 0x1
+    return bytes(raw)
 
 
 @lru_cache(maxsize=1)
@@ -247,7 +252,7 @@ ZIP: list[tuple[str, Mutation]] = [
     ("shuffle", _on_members(_shuffle)), ("remove", _on_members(_remove)),
     ("entities", _on_members(_on_xml(_entities))), ("gridspan", _on_members(_on_xml(_gridspan))),
     ("gridbefore", _on_members(_on_xml(_grid_before))), ("xmlflip", _on_members(_on_xml(_flip_xml))),
-    ("encrypted", _on_members(_encrypted_flag)), ("zipbomb", zip_bomb)]
+    ("encrypted", encrypted_flag), ("zipbomb", zip_bomb)]
 
 
 # --- HTML ------------------------------------------------------------------------------

@@ -89,6 +89,9 @@ def read_pages(data: bytes, settings: PdfSettings) -> tuple[list[PageContent], d
             plumber_pages = pdf.pages
         if not plumber_pages:
             raise ExtractionError("E011_corrupt", "the file has no pages")
+        if len(plumber_pages) > settings.max_pages:
+            raise ExtractionError("E014_too_large", f"{len(plumber_pages)} pages, more than the "
+                                                    f"limit of {settings.max_pages}")
         for page in plumber_pages:
             try:
                 content, dropped = read_page(page, settings)
