@@ -1,6 +1,6 @@
 """A fuzz run: mutated notices through the command line as one batch, and what went wrong.
 
-    python -m tests.fuzz.run --count 2000 --seed 1 [--time-limit 60] [--keep DIR] [--write]
+    python -m tests.fuzz.run --count 2000 --seed 1 [--time-limit 60] [--jobs 2] [--keep DIR] [--write]
 
 Checks what a user relies on: no file ends in `E008_internal`, no traceback on
 stderr, no partial output file (every record parses, no temporary file left),
@@ -64,24 +64,32 @@ class FuzzReport:
                 *[f"  {line}" for line in self.internal + self.unaccounted + self.partial]]
 
 
-def fuzz(seed: int, count: int, time_limit_s: float, folder: Path) -> FuzzReport:
-    inputs, out = folder / "in", folder / "out"
-    inputs.mkdir(parents=True, exist_ok=True)
-    for name, data in mutants(seed, count):
-        (inputs / name).write_bytes(data)
+def fuzz(seed: int, count: int, time_limit_s: float, folder: Path, jobs: int = 1) -> FuzzReport:
+    """Generate the mutants, run them as `jobs` batches side by side, check what came out."""
+    shards = [folder / f"batch{shard}" for shard in range(jobs)]
+    for shard in shards:
+        (shard / "in").mkdir(parents=True, exist_ok=True)
+    for index, (name, data) in enumerate(mutants(seed, count)):
+        (shards[index % jobs] / "in" / name).write_bytes(data)
     report = FuzzReport(seed=seed, count=count, time_limit_s=time_limit_s)
-    peak = folder / "peak_kib"
     started = time.monotonic()
-    run = subprocess.run(
-        [sys.executable, "-c", PEAK_WRAPPER, str(peak), sys.executable, "-m", "pipeline",
-         "extract", str(inputs), "--out", str(out), "--time-limit", str(time_limit_s),
-         "--corrections", str(folder / "no-corrections")],
-        capture_output=True, text=True)
+    runs = [(shard, _start_batch(shard, time_limit_s)) for shard in shards]
+    for shard, run in runs:
+        _, stderr = run.communicate()
+        report.tracebacks += stderr.count("Traceback")
+        report.peak_mb = max(report.peak_mb, int((shard / "peak_kib").read_text()) / 1024)
+        check_outcomes(report, shard / "in", shard / "out")
     report.seconds = time.monotonic() - started
-    report.peak_mb = int(peak.read_text()) / 1024
-    report.tracebacks = run.stderr.count("Traceback")
-    check_outcomes(report, inputs, out)
     return report
+
+
+def _start_batch(shard: Path, time_limit_s: float) -> subprocess.Popen:
+    """One batch through the command line, under a wrapper that records its peak memory."""
+    return subprocess.Popen(
+        [sys.executable, "-c", PEAK_WRAPPER, str(shard / "peak_kib"), sys.executable, "-m",
+         "pipeline", "extract", str(shard / "in"), "--out", str(shard / "out"),
+         "--time-limit", str(time_limit_s), "--corrections", str(shard / "no-corrections")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
 def check_outcomes(report: FuzzReport, inputs: Path, out: Path) -> None:
@@ -122,11 +130,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--jobs", type=int, default=1, help="batches run side by side")
     parser.add_argument("--keep", type=Path, help="keep the mutants and outputs here")
     parser.add_argument("--write", action="store_true", help="record the result in results.md")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as temporary:
-        report = fuzz(args.seed, args.count, args.time_limit, args.keep or Path(temporary))
+        report = fuzz(args.seed, args.count, args.time_limit, args.keep or Path(temporary),
+                      args.jobs)
     print("\n".join(report.lines()))
     if args.write:
         write_results(report, "python -m tests.fuzz.run " + " ".join(argv or sys.argv[1:]))
