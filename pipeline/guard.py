@@ -254,7 +254,10 @@ def cap_memory(memory_mb: int) -> None:
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError):  # a system that refuses the cap: the RSS watch still holds
+        pass
 
 
 def worker_main(memory_mb: int) -> None:
@@ -262,8 +265,11 @@ def worker_main(memory_mb: int) -> None:
     replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a library's print must not break the pipe
     requests = sys.stdin.buffer
-    from pipeline.run import process_job_here  # the worker pays the imports once
+    from pipeline.ingest import READERS, reader_for
+    from pipeline.run import process_job_here
 
+    for fmt in READERS:  # the worker pays the imports once, not its first notice of each format
+        reader_for(fmt)
     cap_memory(memory_mb)
     _send(replies, _READY)
     while (message := _receive(requests)) is not None:
