@@ -169,8 +169,8 @@ def summarise(outcomes: list[NoticeOutcome]) -> str:
              f"{by_status[RunStatus.partial]} with warnings, {by_status[RunStatus.failure]} failed",
              f"{sum(o.catalogue_items for o in outcomes)} catalogue items, "
              f"{sum(o.tasks for o in outcomes)} tasks"]
-    if by_status[RunStatus.skipped]:
-        lines.append(f"{by_status[RunStatus.skipped]} files skipped: not a notice type "
+    if skipped := by_status[RunStatus.skipped]:
+        lines.append(f"{skipped} file{'s' if skipped > 1 else ''} skipped: not a notice type "
                      "(listed in the run summary)")
     applied = sum(o.corrections_applied for o in outcomes)
     stale = sum(len(o.stale_corrections) for o in outcomes)
