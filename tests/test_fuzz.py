@@ -2,7 +2,8 @@
 
 Seeded: a failure names its mutant (`0042_gridspan_003_….docx`), which
 `tests.fuzz.mutate.mutant(FUZZ_SEED, 42)` rebuilds. The 2,000-file run outside CI:
-`python -m tests.fuzz.run --count 2000 --write` (results in tests/fuzz/results.md).
+`python -m tests.fuzz.run --count 2000 --seed 1 --time-limit 10 --jobs 2 --write` (results in
+tests/fuzz/results.md).
 """
 import pytest
 
