@@ -39,6 +39,8 @@ from flows.chunks import ChunkOutcome, cut_into_chunks, extract_chunk, reusable_
 from flows.runners import (CHUNKS_IN_FLIGHT_PER_WORKER, RUNNERS, make_task_runner, run_in_chunks,
                            runner_name, runner_workers, workers_share_the_api)
 from pipeline.ingest.ocr.settings import WORKERS_VARIABLE as OCR_WORKERS_VARIABLE
+from pipeline.cli import add_limit_options
+from pipeline.guard import DEFAULT_MEMORY_MB, DEFAULT_TIME_S, Limits
 from pipeline.model import NoticeOutcome, RunStatus
 from pipeline.progress import BatchProgress, progress_bar
 from pipeline.run import Job, RunOptions, plan_jobs, summarise
@@ -65,24 +67,27 @@ def extract_notices(paths: list[str], out: str = "outputs", corrections: str | N
                     runner: Literal["threads", "processes", "dask"] | None = None,
                     dask_address: str | None = None, refresh: bool = False,
                     attach: dict[str, list[str]] | None = None,
-                    workers: int | None = None) -> list[NoticeOutcome]:
+                    workers: int | None = None, time_limit_s: float = DEFAULT_TIME_S,
+                    memory_limit_mb: int = DEFAULT_MEMORY_MB) -> list[NoticeOutcome]:
     """Extract every notice under `paths` into `out`, applying reviewers' corrections.
 
     `runner`: processes (the default), threads, or dask (at `dask_address`, or a
     local cluster); `refresh`: extract every notice even if its cached outcome holds;
     `attach`: notice -> attachment files given by hand (folders' 附件 files need none);
     `workers`: processes of the pool (default: one a core) or of the local Dask cluster (two).
+    `time_limit_s`, `memory_limit_mb`: what one notice may take in its guarded worker
+    process (pipeline/guard.py), past which it is E013_timeout or E014_too_large.
     One run at a time writes into `out` (pipeline/run_lock.py): a flow run, served or not,
     raises `OutputFolderBusy` while another holds it.
     """
     with output_folder_lock(Path(out)):
         return _extract_notices(paths, out, corrections, runner, dask_address, refresh, attach,
-                                workers)
+                                workers, Limits(time_s=time_limit_s, memory_mb=memory_limit_mb))
 
 
 def _extract_notices(paths: list[str], out: str, corrections: str | None, runner: str | None,
                      dask_address: str | None, refresh: bool, attach: dict[str, list[str]] | None,
-                     workers: int | None) -> list[NoticeOutcome]:
+                     workers: int | None, limits: Limits) -> list[NoticeOutcome]:
     started = datetime.now(timezone.utc)
     logger = get_run_logger()
     out_dir = Path(out)
@@ -90,7 +95,7 @@ def _extract_notices(paths: list[str], out: str, corrections: str | None, runner
     jobs, outcomes = plan_jobs([Path(path) for path in paths], out_dir,
                                {Path(notice): [Path(file) for file in files]
                                 for notice, files in (attach or {}).items()})
-    chunk = {"options": RunOptions(corrections_dir=corrections_dir),
+    chunk = {"options": RunOptions(corrections_dir=corrections_dir, limits=limits),
              "cache_dir": cache_folder(out_dir.resolve()), "refresh": refresh}
     # Checked here too, so that a run where little changed sends little to the workers.
     stored = ([None] * len(jobs) if refresh
@@ -159,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ocr-workers", type=int, default=1, metavar="N",
                         help="read a scanned file's OCR pages in N parallel processes "
                              "(default 1; local runners only)")
+    add_limit_options(parser)
     args = parser.parse_args(argv)
     os.environ[OCR_WORKERS_VARIABLE] = str(max(1, args.ocr_workers))  # the workers inherit it
     try:
@@ -170,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         outcomes = extract_notices(args.paths, args.out, args.corrections, runner=args.runner,
                                    dask_address=args.dask_address, refresh=args.refresh,
-                                   workers=args.workers,
+                                   workers=args.workers, time_limit_s=args.time_limit,
+                                   memory_limit_mb=args.memory_limit,
                                    attach={given[0]: given[1:] for given in args.attach} or None)
     except OutputFolderBusy as busy:
         print(f"refused: {busy}", file=sys.stderr)

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pipeline.export.cli import add_export_parser, run_export
+from pipeline.guard import DEFAULT_MEMORY_MB, DEFAULT_TIME_S, Limits
 from pipeline.match import add_match_parser, run_match
 from pipeline.model import RunStatus
 from pipeline.progress import BatchProgress, progress_bar
@@ -40,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
                          metavar=("NOTICE", "FILE"),
                          help="read FILE... as attachments of NOTICE (repeatable); folders' "
                               "files named 附件… are attached without it (see README)")
+    add_limit_options(extract)
     add_export_parser(commands)
     add_match_parser(commands)
     review = commands.add_parser("review", help="serve the review page for an output folder")
@@ -82,28 +84,44 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--attach takes a notice and at least one attachment file")
     attach = {given[0]: given[1:] for given in args.attach}
     return run_extract(args.paths, args.out, corrections_dir=args.corrections, debug=args.debug,
-                       attach=attach)
+                       attach=attach, limits=limits_from(args))
+
+
+def add_limit_options(parser: argparse.ArgumentParser) -> None:
+    """--time-limit and --memory-limit: what one notice may take (see pipeline/guard.py)."""
+    parser.add_argument("--time-limit", type=float, default=DEFAULT_TIME_S, metavar="SECONDS",
+                        help="stop reading a notice after this long: E013_timeout "
+                             f"(default: {DEFAULT_TIME_S:g})")
+    parser.add_argument("--memory-limit", type=int, default=DEFAULT_MEMORY_MB, metavar="MIB",
+                        help="stop reading a notice past this much memory: E014_too_large "
+                             f"(default: {DEFAULT_MEMORY_MB})")
+
+
+def limits_from(args: argparse.Namespace) -> Limits:
+    return Limits(time_s=args.time_limit, memory_mb=args.memory_limit)
 
 
 
 def run_extract(paths: list[Path], out_dir: Path, corrections_dir: Path | None = None,
-                debug: bool = False, attach: dict[Path, list[Path]] | None = None) -> int:
+                debug: bool = False, attach: dict[Path, list[Path]] | None = None,
+                limits: Limits | None = Limits()) -> int:
     """Extract every notice; exit status 1 when any file failed, 2 when another run holds
     the output folder. `attach` maps a notice to its attachment files; a notice named
-    there need not be among `paths`."""
+    there need not be among `paths`. Each notice is read in a worker process under
+    `limits` (None: in this process, unguarded)."""
     try:
         with output_folder_lock(out_dir):
-            return _run_extract(paths, out_dir, corrections_dir, debug, attach)
+            return _run_extract(paths, out_dir, corrections_dir, debug, attach, limits)
     except OutputFolderBusy as busy:
         print(f"refused: {busy}", file=sys.stderr)
         return EXIT_FOLDER_BUSY
 
 
 def _run_extract(paths: list[Path], out_dir: Path, corrections_dir: Path | None, debug: bool,
-                 attach: dict[Path, list[Path]] | None) -> int:
+                 attach: dict[Path, list[Path]] | None, limits: Limits | None) -> int:
     started = datetime.now(timezone.utc)
     options = RunOptions(corrections_dir=corrections_dir,
-                         debug_dir=out_dir / "_debug" if debug else None)
+                         debug_dir=out_dir / "_debug" if debug else None, limits=limits)
     paths = [*paths, *(notice for notice in attach or {} if not _covered(notice, paths))]
     jobs, outcomes = plan_jobs(paths, out_dir, attach)
     counts = BatchProgress(total=len(jobs))

@@ -17,7 +17,8 @@ ERROR_CODES: dict[str, str] = {
     "E010_no_text_layer": "the PDF has no text layer (a scanned notice): it needs OCR first",
     "E011_corrupt": "the file is truncated or corrupt",
     "E012_converter_failed": "converting the file with LibreOffice failed",
-    # E013 and E014 are taken by the parse watchdog (issue 12).
+    "E013_timeout": "reading the file took longer than the time limit",
+    "E014_too_large": "the file is too large to read: it passes a size or memory limit",
     "E015_output_unwritable": "the output folder cannot take the file (read-only, full, or the "
                               "name too long)",
 }

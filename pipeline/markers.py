@@ -49,6 +49,10 @@ _MARKER = regex.compile(
 NOT_A_HEADING_AFTER_NUMERAL = set("是个年月日次项类级批种大方条位名家些十百千万岁周")
 
 
+# What cn2an raises on a run of numeral characters that is no number (十十一 gives KeyError).
+CN2AN_ERRORS = (ValueError, KeyError, IndexError)
+
+
 @lru_cache(maxsize=256)
 def to_int(numeral: str) -> int:
     """Arabic or Chinese numeral to int.
@@ -60,7 +64,10 @@ def to_int(numeral: str) -> int:
         return int(numeral)
     if "①" <= numeral <= "⑳":
         return ord(numeral) - ord("①") + 1
-    return int(cn2an.cn2an(numeral.replace("两", "二"), "smart"))
+    try:
+        return int(cn2an.cn2an(numeral.replace("两", "二"), "smart"))
+    except CN2AN_ERRORS as error:  # 十十, 十十一: digits that are no number
+        raise ValueError(f"not a Chinese numeral: {numeral!r}") from error
 
 
 @lru_cache(maxsize=256)
@@ -84,6 +91,8 @@ def parse_marker(line: str) -> Marker | None:
     20
     >>> parse_marker("1.5万人参加") is None
     True
+    >>> parse_marker("十十一、总体要求") is None  # numeral characters that are no number
+    True
     """
     match = _MARKER.match(line)
     if not match:
@@ -91,7 +100,11 @@ def parse_marker(line: str) -> Marker | None:
     for kind in MarkerKind:
         if match.group(kind.name):
             number = next(g for g in match.group("n1", "n2", "n3", "n4", "n5") if g)
-            return Marker(kind, to_int(number), match.group(kind.name).strip(), match.end())
+            try:
+                value = to_int(number)
+            except ValueError:
+                return None
+            return Marker(kind, value, match.group(kind.name).strip(), match.end())
     return None
 
 

@@ -322,6 +322,7 @@ class RunStatus(str, Enum):
     success = "success"
     partial = "partial_success"
     failure = "failure"
+    skipped = "skipped"  # a file in a folder given that is not of a notice type
 
 
 class NoticeOutcome(BaseModel):

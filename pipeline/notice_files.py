@@ -86,4 +86,7 @@ def _owners(siblings: list[Path], notes: dict[Path, list[str]]) -> dict[Path, Pa
 def _order(path: Path) -> tuple[int, str]:
     match = _ATTACHMENT_NAME.match(path.stem)
     number = match["number"] if match else None
-    return (to_int(number) if number else 0, path.name)
+    try:
+        return (to_int(number) if number else 0, path.name)
+    except ValueError:  # 附件十十: numeral characters that are no number
+        return (0, path.name)

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from pipeline.assemble import extract_notice
 from pipeline.corrections import apply_corrections
 from pipeline.errors import ExtractionError
+from pipeline.guard import Limits, run_guarded
 from pipeline.ingest import SUFFIX_FORMATS
 from pipeline.ingest.attachments import read_notice
 from pipeline.model import NoticeOutcome, NoticeWarning, RunStatus
@@ -53,6 +54,7 @@ def plan_jobs(inputs: list[Path], out_dir: Path,
         if not given.exists():
             refused.append(_failure(given, ExtractionError("E004_unreadable", "no such file")))
             continue
+        refused += [_skipped(path) for path in skipped_files(given)]
         found = {path.resolve(): (path, relative) for path, relative in _notice_files(given)}
         for group in group_notice_files(list(found), explicit):
             path, relative = found[group.notice]
@@ -72,22 +74,50 @@ def plan_jobs(inputs: list[Path], out_dir: Path,
 def _notice_files(given: Path) -> list[tuple[Path, Path]]:
     if given.is_file():
         return [(given, Path(given.name))]
-    found = sorted(path for path in given.rglob("*") if path.is_file()
-                   and path.suffix.lower() in NOTICE_SUFFIXES
-                   and not any(part.startswith(".") for part in path.relative_to(given).parts))
+    found = sorted(path for path in _folder_files(given) if path.suffix.lower() in NOTICE_SUFFIXES)
     return [(path, path.relative_to(given)) for path in found]
 
 
+def skipped_files(given: Path) -> list[Path]:
+    """Files of a folder given that are of no notice type (a README, an image): not read,
+    but named in the run summary, so that no file goes missing unsaid."""
+    if given.is_file():
+        return []
+    return sorted(path for path in _folder_files(given)
+                  if path.suffix.lower() not in NOTICE_SUFFIXES)
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    """Every file below the folder, hidden files and folders left out."""
+    return [path for path in folder.rglob("*") if path.is_file()
+            and not any(part.startswith(".") for part in path.relative_to(folder).parts)]
+
+
+def _skipped(path: Path) -> NoticeOutcome:
+    kind = f"{path.suffix} files" if path.suffix else "files without an ending"
+    return NoticeOutcome(path=str(path), status=RunStatus.skipped,
+                         error=f"not a notice type ({kind} are not read)")
+
+
 class RunOptions(BaseModel):
-    """What a run does besides extracting: reviewers' corrections, debugging dumps."""
+    """What a run does besides extracting: reviewers' corrections, debugging dumps, and the
+    limits each notice is read under (None: in this process, unguarded)."""
 
     corrections_dir: Path | None = None  # apply the corrections stored here
     debug_dir: Path | None = None  # write each stage's intermediates here
+    limits: Limits | None = Field(default_factory=Limits)
 
 
 def process_job(job: Job, options: RunOptions | None = None) -> NoticeOutcome:
-    """Read, extract, correct, validate and write one notice; errors become the outcome."""
+    """One notice, in a worker process killed past `options.limits` (see pipeline.guard)."""
     options = options or RunOptions()
+    if options.limits is None:
+        return process_job_here(job, options)
+    return run_guarded(job, options, options.limits)
+
+
+def process_job_here(job: Job, options: RunOptions) -> NoticeOutcome:
+    """Read, extract, correct, validate and write one notice; errors become the outcome."""
     stale: list[str] = []
     try:
         document = read_notice(job.path, job.label, job.attachments)
@@ -103,6 +133,9 @@ def process_job(job: Job, options: RunOptions | None = None) -> NoticeOutcome:
         write_json_atomic(job.output, data)
     except ExtractionError as error:
         return _failure(job.path, error)
+    except MemoryError:  # the guard's memory cap (see pipeline.guard), or the machine's
+        limit = f"the memory limit of {options.limits.memory_mb} MiB" if options.limits else "memory"
+        return _failure(job.path, ExtractionError("E014_too_large", f"reading it ran out of {limit}"))
     except Exception as error:  # a bug must not stop the batch; report it with the file
         log.exception("internal error on %s", job.path)
         return _failure(job.path, ExtractionError("E008_internal", f"{type(error).__name__}: {error}"))
@@ -151,10 +184,14 @@ def _failure(path: Path, error: ExtractionError) -> NoticeOutcome:
 def summarise(outcomes: list[NoticeOutcome]) -> str:
     """A few lines a person reads at the end of a run."""
     by_status = {status: sum(o.status is status for o in outcomes) for status in RunStatus}
-    lines = [f"{len(outcomes)} notices: {by_status[RunStatus.success]} ok, "
+    notices = len(outcomes) - by_status[RunStatus.skipped]
+    lines = [f"{notices} notices: {by_status[RunStatus.success]} ok, "
              f"{by_status[RunStatus.partial]} with warnings, {by_status[RunStatus.failure]} failed",
              f"{sum(o.catalogue_items for o in outcomes)} catalogue items, "
              f"{sum(o.tasks for o in outcomes)} tasks"]
+    if skipped := by_status[RunStatus.skipped]:
+        lines.append(f"{skipped} file{'s' if skipped > 1 else ''} skipped: not a notice type "
+                     "(listed in the run summary)")
     applied = sum(o.corrections_applied for o in outcomes)
     stale = sum(len(o.stale_corrections) for o in outcomes)
     if applied or stale:

@@ -15,6 +15,7 @@ coded error `E015_output_unwritable` naming the folder, never a traceback.
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 import secrets
@@ -31,7 +32,8 @@ from pipeline.model import SCHEMA_VERSION, NoticeOutcome, RunRecord, RunStatus
 TEMP_PREFIX = ".ec-"
 TEMP_SUFFIX = ".tmp"
 TEMP_GLOBS = (f"{TEMP_PREFIX}*{TEMP_SUFFIX}", ".*.json.*.tmp")
-# Random hex digits in a temporary name: no two writers in one folder pick the same.
+# A temporary name holds hex digits of its target's name (so the files a killed writer of one
+# output left can be found: `temporaries_of`) and random ones (no two writers pick the same).
 TEMP_HEX_DIGITS = 8
 # Errors that say the folder cannot take the file, rather than a bug.
 UNWRITABLE_ERRNOS = frozenset({errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT,
@@ -69,7 +71,8 @@ def output_unwritable(path: Path, error: OSError) -> ExtractionError:
 
 
 def _replace_durably(path: Path, payload: bytes) -> None:
-    temporary = path.parent / f"{TEMP_PREFIX}{secrets.token_hex(TEMP_HEX_DIGITS // 2)}{TEMP_SUFFIX}"
+    temporary = path.parent / (f"{_temporary_stem(path)}{secrets.token_hex(TEMP_HEX_DIGITS // 2)}"
+                               f"{TEMP_SUFFIX}")
     # 0o666 less the umask, as open() gives any new file; mkstemp's 0600 hid outputs from others.
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
@@ -96,6 +99,16 @@ def _fsync_folder(folder: Path) -> None:
         pass  # not supported here
     finally:
         os.close(descriptor)
+
+
+def _temporary_stem(path: Path) -> str:
+    digest = hashlib.sha256(os.fsencode(path.name)).hexdigest()[:TEMP_HEX_DIGITS]
+    return f"{TEMP_PREFIX}{digest}-"
+
+
+def temporaries_of(path: Path) -> list[Path]:
+    """The temporary files a writer of `path` left beside it (killed before its rename)."""
+    return sorted(path.parent.glob(f"{_temporary_stem(path)}*{TEMP_SUFFIX}"))
 
 
 def remove_temporaries(out_dir: Path) -> list[Path]:

@@ -507,3 +507,42 @@ def test_a_docx_notice_gives_the_records_of_the_same_notice_as_text(tmp_path):
     assert len(as_word.catalogue) == 4 and len(as_word.tasks) == 8
     assert as_word.catalogue[1].target_group == "80周岁及以上老年人"
     assert as_word.source.format == "docx" and not as_word.warnings
+
+
+# --- hostile tables and parts -------------------------------------------------------------
+
+
+def test_a_span_past_the_table_is_cut_down_to_it():
+    """gridSpan and gridBefore of 10^8 (damage: Word writes neither) fill the table, no more."""
+    table = ('<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid>'
+             '<w:tr><w:tc><w:p><w:r><w:t>服务对象</w:t></w:r></w:p></w:tc>'
+             '<w:tc><w:tcPr><w:gridSpan w:val="100000000"/></w:tcPr><w:p><w:r><w:t>服务项目</w:t></w:r></w:p></w:tc></w:tr>'
+             '<w:tr><w:trPr><w:gridBefore w:val="100000000"/></w:trPr>'
+             '<w:tc><w:p><w:r><w:t>助餐</w:t></w:r></w:p></w:tc></w:tr></w:tbl>')
+    document = read(build("关于推进基本养老服务体系建设的通知", table))
+    table_rows = [block for block in document.blocks if block.kind is BlockKind.table_row]
+    assert all(len(block.cells) <= 64 for block in table_rows)
+    assert "服务项目" in document.text and "助餐" in document.text
+
+
+def test_notes_outside_the_package_are_left_out():
+    data = build("关于推进基本养老服务体系建设的通知")
+    package = docx.Document(io.BytesIO(data))
+    package.part.relate_to("http://example.invalid/footnotes.xml", RT.FOOTNOTES, is_external=True)
+    out = io.BytesIO()
+    package.save(out)
+    assert read(out.getvalue()).text.startswith("关于推进基本养老服务体系建设的通知")
+
+
+def test_a_main_part_with_no_body_is_corrupt():
+    data = build("通知")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "word/document.xml":
+                content = regex.sub(rb"<w:body>.*</w:body>", b"", content, flags=regex.DOTALL)
+            target.writestr(info, content)
+    with pytest.raises(ExtractionError) as caught:
+        read(buffer.getvalue())
+    assert caught.value.code == "E011_corrupt" and "w:body" in str(caught.value)

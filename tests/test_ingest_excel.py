@@ -108,3 +108,15 @@ def test_an_old_workbook_is_read_through_libreoffice(tmp_path):
     old = read_document(tmp_path / "清单.xls")
     assert old.format == "xls"
     assert old.text.splitlines()[2] == "1\t80周岁及以上老年人\t高龄津贴\t每人每月100元\t市民政局"
+
+
+def test_a_stray_value_at_the_sheets_far_corner_is_too_large(tmp_path):
+    def stray(book):
+        catalogue(book)
+        book.active["XFD1048576"] = "x"
+
+    path = tmp_path / "notice.xlsx"
+    path.write_bytes(workbook(stray))
+    with pytest.raises(ExtractionError) as caught:
+        read_document(path)
+    assert caught.value.code == "E014_too_large" and "清单" in str(caught.value)

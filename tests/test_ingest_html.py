@@ -623,3 +623,18 @@ def test_a_utf8_bom_before_a_gbk_page_reads_the_gbk_with_a_warning():
     assert decoded.text == page and decoded.encoding == "gb18030"
     assert [w.code for w in decoded.warnings] == ["charset_mismatch"]
     assert "byte-order mark" in decoded.warnings[0].message
+
+
+def test_spans_that_would_fill_millions_of_positions_are_refused():
+    row = '<td rowspan="100" colspan="100">服务</td>' * 30
+    page = f"<html><body><p>通知</p><table>{f'<tr>{row}</tr>' * 30}</table></body></html>"
+    with pytest.raises(ExtractionError) as caught:
+        read(page)
+    assert caught.value.code == "E014_too_large" and "rowspan/colspan" in str(caught.value)
+
+
+def test_a_row_with_no_cell_is_read_past():
+    """<tr></tr> at a table's end (a truncated page) read as an IndexError."""
+    page = GRID_PAGE.replace("</table>", "<tr></tr></table>", 1)
+    expected = rows(read(GRID_PAGE))
+    assert rows(read(page))[:len(expected)] == expected

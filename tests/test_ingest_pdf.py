@@ -6,6 +6,7 @@ broken ones); the tests read the checked-in PDFs and need no LibreOffice.
 Units of logic (line joining, furniture, grids over a page break) are also
 tested on small inline lines and grids.
 """
+import dataclasses
 import re
 from pathlib import Path
 
@@ -420,3 +421,10 @@ def test_a_merge_starting_in_a_cut_row_goes_on_after_the_row_is_rejoined():
     assert [[cell.text for cell in row.cells] for row in first.rows[1:]] == [
         ["特困老年人", "1", "提供基本生活。"], ["特困老年人", "2", "护理。"]]
     assert first.rows[2].cells[0].inherited
+
+
+def test_more_pages_than_the_limit_are_refused():
+    path = next(path for path in sorted((Path(__file__).parents[1] / "samples" / "pdf").glob("*.pdf")))
+    with pytest.raises(ExtractionError) as caught:
+        read_pdf(path, path.read_bytes(), dataclasses.replace(DEFAULT_SETTINGS, max_pages=1))
+    assert caught.value.code == "E014_too_large" and "limit of 1" in str(caught.value)

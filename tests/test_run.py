@@ -179,3 +179,19 @@ def test_a_list_of_jobs_runs_in_order_and_reports_each_outcome(tmp_path):
     assert [o.error_code for o in outcomes] == ["E001_empty_file", None]
     assert seen == list(zip(["empty.txt", "001.txt"], outcomes))
     assert (tmp_path / "001.json").is_file()
+
+
+def test_files_of_no_notice_type_are_listed_as_skipped(tmp_path, capsys):
+    inputs = tmp_path / "in"
+    write(inputs / "good.txt", NOTICE.encode())
+    write(inputs / "README.md", b"# notes")
+    write(inputs / "scans" / "pages.zip", b"PK\x05\x06" + bytes(18))
+    write(inputs / ".hidden" / "x.bin", b"")  # hidden folders are nobody's files
+    out = tmp_path / "out"
+    assert main(["extract", str(inputs), "--out", str(out)]) == 0  # skipping is no failure
+    report = capsys.readouterr().err
+    assert "1 notices:" in report and "2 files skipped: not a notice type" in report
+    summary = json.loads((out / "_run_summary.json").read_text(encoding="utf-8"))
+    skipped = sorted(Path(n["path"]).name for n in summary["notices"] if n["status"] == "skipped")
+    assert skipped == ["README.md", "pages.zip"]
+    assert records(out) == ["good.json"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cli import main
+from pipeline.cli import main, run_extract
 from pipeline.errors import ExtractionError
 from pipeline.write import RUN_HISTORY_NAME, RUN_SUMMARY_NAME, remove_temporaries, write_json_atomic
 
@@ -88,7 +88,8 @@ def test_an_unwritable_output_folder_is_one_code_and_the_summary_goes_to_the_ter
         return real_open(path, flags, *args, **kwargs)
 
     monkeypatch.setattr(pipeline.write.os, "open", failing_open)
-    status = main(["extract", str(notices(tmp_path / "in")), "--out", str(out)])
+    # Read in this process (limits=None), where the fault is injected, not in a guarded worker.
+    status = run_extract([notices(tmp_path / "in")], out, limits=None)
     assert status == 1
     err = capsys.readouterr().err
     assert err.count("[E015_output_unwritable]") == 4  # three notices and the summary

@@ -88,7 +88,9 @@ _CLOSE = re.escape(CLOSING)
 _ROLE_WORDS = "|".join(map(re.escape, sorted(ROLE_PHRASES, key=len, reverse=True)))
 
 _CLAUSE_START_RE = re.compile(rf"""
-    [{_OPEN}]? \s*                               # usually bracketed, sometimes not
+    (?: [{_OPEN}] | (?<!\s) )                   # usually bracketed, sometimes not; a space
+    \s*                                          # run is tried from its start only (tried
+                                                 # from each of its spaces: quadratic)
     (?={LABEL_RE.pattern})                       # a label with its colon opens it
 """, re.VERBOSE)
 

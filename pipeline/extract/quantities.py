@@ -143,7 +143,7 @@ def parse_number(text: str) -> int | float | None:
         s = "一" + s
     try:
         return cn2an.cn2an(s, CN2AN_MODE) if s else None
-    except ValueError:
+    except (ValueError, KeyError, IndexError):  # cn2an's errors on numerals that are no number
         return None
 
 

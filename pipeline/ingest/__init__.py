@@ -15,6 +15,8 @@ from pathlib import Path
 import regex
 
 from pipeline.errors import ExtractionError
+from pipeline.ingest.failures import library_failure
+from pipeline.ingest.package import ZIP_DAMAGE, check_package
 from pipeline.ingest.text import decode_text_checked
 from pipeline.model import NoticeWarning, SourceDocument
 
@@ -33,6 +35,8 @@ _HTML_START = regex.compile(
 _HTTP_RESPONSE = regex.compile(rb"^HTTP/\d(?:\.\d)?\s+\d{3}.*?\r?\n\r?\n\s*<", regex.DOTALL)
 # The first bytes of the image formats read by OCR: PNG, JPEG, TIFF (both byte orders).
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
+# Zip packages, checked for bombs, encrypted members and DTDs before their reader opens them.
+PACKAGE_FORMATS = frozenset({"docx", "xlsx"})
 # How many leading bytes are searched for an HTML start tag.
 HTML_SNIFF_BYTES = 4096
 
@@ -72,7 +76,7 @@ def sniff_format(data: bytes) -> str:
 def _zip_format(data: bytes) -> str:
     try:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-    except zipfile.BadZipFile:  # truncated: the local headers still name the parts
+    except ZIP_DAMAGE:  # truncated or damaged: the local headers still name the parts
         return "docx" if b"word/" in data else "xlsx" if b"xl/" in data else "zip"
     if "word/document.xml" in names:
         return "docx"
@@ -132,7 +136,17 @@ def read_document(path: Path) -> SourceDocument:
     reader = reader_for(fmt)
     if reader is None:
         raise ExtractionError("E005_unsupported_format", f"{fmt} files are not notices")
-    document = reader(path, data)
+    if fmt in PACKAGE_FORMATS:
+        check_package(data)
+    try:
+        document = reader(path, data)
+    except ExtractionError:
+        raise
+    except Exception as exc:  # a library failing on the bytes is the file's damage, not a bug
+        error = library_failure(exc)
+        if error is None:
+            raise
+        raise error from exc
     document.sha256 = _sha256(data)
     promised = SUFFIX_FORMATS.get(path.suffix.lower())
     if promised and promised != document.format:

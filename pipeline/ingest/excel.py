@@ -28,6 +28,8 @@ from pipeline.model import SourceDocument
 # What openpyxl raises on a package that is not a readable workbook.
 CORRUPT_WORKBOOK = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError,
                     EOFError, OSError)
+# Cells of the used range of one sheet: a catalogue of 500 rows and 20 columns is 10,000.
+MAX_SHEET_CELLS = 1_000_000
 # Name endings LibreOffice is given for an old workbook it converts; others become .xls.
 OLD_WORKBOOK_SUFFIXES = (".xls", ".et", ".ett", ".xlt")
 
@@ -80,15 +82,29 @@ def sheet_to_items(sheet: Worksheet) -> list[Item]:
     return items
 
 
+def used_extent(sheet: Worksheet) -> tuple[int, int]:
+    """The last row and column holding a value. A sheet's own dimensions also count cells
+    that are only formatted, or one stray cell at XFD1048576: 17 billion positions."""
+    used = [key for key, cell in sheet._cells.items() if cell.value not in (None, "")]
+    return max((row for row, _ in used), default=0), max((column for _, column in used), default=0)
+
+
 def _grid(sheet: Worksheet) -> list[list[SourceCell]]:
     """Every row's cells up to the last used column, merged ranges filled in."""
+    last_row, last_column = used_extent(sheet)
+    if last_row * last_column > MAX_SHEET_CELLS:
+        raise ExtractionError("E014_too_large", (
+            f"sheet {sheet.title} spreads its values over {last_row} rows and {last_column} "
+            f"columns, more than the limit of {MAX_SHEET_CELLS} cells"))
+    if not last_row:
+        return []
     origin: dict[tuple[int, int], tuple[int, int]] = {}
-    for merged in sheet.merged_cells.ranges:
-        for row in range(merged.min_row, merged.max_row + 1):
-            for column in range(merged.min_col, merged.max_col + 1):
+    for merged in sheet.merged_cells.ranges:  # cut to the used cells: A1:XFD1048576 merged
+        for row in range(merged.min_row, min(merged.max_row, last_row) + 1):
+            for column in range(merged.min_col, min(merged.max_col, last_column) + 1):
                 origin[(row, column)] = (merged.min_row, merged.min_col)
     grid: list[list[SourceCell]] = []
-    for row in sheet.iter_rows():
+    for row in sheet.iter_rows(min_row=1, min_col=1, max_row=last_row, max_col=last_column):
         cells = []
         for cell in row:
             start = origin.get((cell.row, cell.column), (cell.row, cell.column))

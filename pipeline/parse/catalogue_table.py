@@ -6,7 +6,7 @@ from pipeline.extract.quantities import find_amounts, min_age
 from pipeline.extract.units import FALLBACK, tile_units
 from pipeline.flags import (age_mismatch_flags, amount_flags, seq_inferred_flag, seq_renumbered_flag,
                             units_fallback_flag)
-from pipeline.model import CatalogueItem, Cell, Quantity, Span, Table
+from pipeline.model import CatalogueItem, Cell, Eligibility, Quantity, Span, Table
 from pipeline.normalise import squash
 from pipeline.parse.catalogue_rows import (LOCAL_ADDITION_MARKS, CatalogueRow, category_of,
                                           grid_row_to_catalogue_row, row_to_catalogue_row)
@@ -61,10 +61,26 @@ def rows_to_items(rows: list[CatalogueRow], notice_id: str, lines: LineIndex) ->
     groups = resolve_target_groups(rows)
     items: list[CatalogueItem] = []
     seen: set[str] = set()
+    read = _GroupReadings()
     for row, (group, group_cell) in zip(rows, groups):
         item_id = _unique(f"{notice_id}/catalogue/{row.seq}", seen)
-        items.append(_row_to_item(row, group, group_cell, item_id, lines))
+        age, eligibility = read(group) if group else (None, None)
+        items.append(_row_to_item(row, group, group_cell, item_id, lines, age, eligibility))
     return items
+
+
+class _GroupReadings:
+    """A target group's age and conditions, read once however many rows it covers (a
+    merged 服务对象 cell over hundreds of rows would be read once per row: quadratic)."""
+
+    def __init__(self) -> None:
+        self.read: dict[str, tuple[int | None, Eligibility | None]] = {}
+
+    def __call__(self, group: str) -> tuple[int | None, Eligibility | None]:
+        if group not in self.read:
+            self.read[group] = (min_age(group), parse_eligibility(group))
+        age, eligibility = self.read[group]
+        return age, eligibility.model_copy(deep=True) if eligibility is not None else None
 
 
 def _unique(candidate: str, seen: set[str]) -> str:
@@ -77,7 +93,8 @@ def _unique(candidate: str, seen: set[str]) -> str:
 
 
 def _row_to_item(row: CatalogueRow, group: str | None, group_cell: Cell | None,
-                 item_id: str, lines: LineIndex) -> CatalogueItem:
+                 item_id: str, lines: LineIndex, age: int | None,
+                 eligibility: Eligibility | None) -> CatalogueItem:
     sources: dict[str, Span] = {"row": row.block.span, "name": row.name.span}
     if row.seq_cell is not None:
         sources["seq"] = row.seq_cell.span
@@ -100,8 +117,7 @@ def _row_to_item(row: CatalogueRow, group: str | None, group_cell: Cell | None,
             flags.append(units_fallback_flag("lead_units", fallback))
     item = CatalogueItem(
         id=item_id, seq=row.seq, local_addition=row.local_addition,
-        target_group=group, min_age=min_age(group) if group else None,
-        eligibility=parse_eligibility(group) if group else None,
+        target_group=group, min_age=age, eligibility=eligibility,
         name=squash(row.name.text).lstrip("".join(LOCAL_ADDITION_MARKS)),
         content=values["content"],
         service_type=squash(values["service_type"] or "") or row.category_type,

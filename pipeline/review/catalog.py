@@ -58,7 +58,8 @@ def load_catalog(out_dir: Path) -> Catalog:
     summary_path = out_dir / RUN_SUMMARY_NAME
     if summary_path.is_file():
         summary = json.loads(summary_path.read_text(encoding="utf-8"))
-        entries = [summary_to_entry(item) for item in summary.get("notices", [])]
+        entries = [summary_to_entry(item) for item in summary.get("notices", [])
+                   if item.get("status") != "skipped"]  # files of no notice type: not notices
         run = {key: value for key, value in summary.items() if key != "notices"}
         return Catalog(out_dir, entries, run)
     return Catalog(out_dir, [record_to_entry(out_dir, path) for path in record_files(out_dir)], None)

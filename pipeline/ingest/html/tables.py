@@ -13,6 +13,7 @@ from typing import NamedTuple
 import regex
 from lxml.html import HtmlElement
 
+from pipeline.errors import ExtractionError
 from pipeline.ingest.html.text import han_count
 from pipeline.ingest.html.tree import element_text, row_cells, step, table_rows, tag_of
 from pipeline.ingest.layout import (CellContent, Item, Paragraph, SourceCell, SourceRow, Where,
@@ -22,6 +23,10 @@ from pipeline.ingest.layout import (CellContent, Item, Paragraph, SourceCell, So
 PAGE_TAGS = frozenset({"table", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "form", "iframe"})
 # A span larger than this is a typo (colspan="1000"); it is cut down to it.
 MAX_SPAN = 100
+# Grid positions one table may fill, counting a position each time a span writes it. A
+# catalogue of 200 rows and 12 columns fills 2,400; spans that push rows past each other
+# (every cell rowspan=100 colspan=100) would fill millions, and are refused.
+MAX_TABLE_POSITIONS = 50_000
 
 _NUMBER = regex.compile(r"\d+")
 
@@ -76,12 +81,18 @@ def specs_to_grid(specs: list[list[CellSpec]]) -> list[list[SourceCell]]:
     """
     height = len(specs)
     placed: list[dict[int, SourceCell]] = [{} for _ in range(height)]
+    filled = 0
     for row_index, row in enumerate(specs):
         column = 0
         for spec in row:
             while column in placed[row_index]:
                 column += 1
             rows = height - row_index if spec.rowspan == 0 else min(spec.rowspan, height - row_index)
+            filled += rows * spec.colspan
+            if filled > MAX_TABLE_POSITIONS:
+                raise ExtractionError("E014_too_large", (
+                    f"the rowspan/colspan of table cell {spec.locator} make the table larger than "
+                    f"{MAX_TABLE_POSITIONS} grid positions"))
             for down in range(rows):
                 for across in range(spec.colspan):
                     placed[row_index + down][column + across] = SourceCell(
@@ -109,8 +120,10 @@ def grid_to_items(grid: list[list[SourceCell]], locator: str) -> list[Item]:
 
 
 def _one_cell_across(row: list[SourceCell], width: int) -> bool:
+    if len(row) != width:  # also a row with no cell (<tr></tr>)
+        return False
     first = row[0]
-    return (len(row) == width and not first.inherited
+    return (not first.inherited
             and all(cell.inherited and cell.where == first.where for cell in row[1:]))
 
 

@@ -16,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pipeline.ingest.ocr.orient import deskew
 from pipeline.ingest.ocr.recognise import OcrLine, recognise_page
 from pipeline.ingest.ocr.render import PageImage, render_pdf_page, to_grey
+from pipeline.guard import still_working
 from pipeline.ingest.ocr.settings import DEFAULT_OCR_SETTINGS, WORKERS_VARIABLE, OcrSettings
 from pipeline.ingest.ocr.table_grid import image_to_tables
 from pipeline.ingest.pdf.flow import PageContent, Recognised
@@ -84,13 +85,22 @@ def _outside(glyphs: Sequence[Glyph], grids: Sequence[Grid]) -> list[Glyph]:
 
 def recognise_pdf_pages(data: bytes, numbers: Sequence[int],
                         settings: OcrSettings = DEFAULT_OCR_SETTINGS) -> list[PageContent]:
-    """Pages `numbers` (1-based) of a PDF read by OCR, one at a time or in parallel workers."""
+    """Pages `numbers` (1-based) of a PDF read by OCR, one at a time or in parallel workers.
+
+    Each page read earns the notice its time limit again (`pipeline.guard.still_working`):
+    a long scan is slow, not stuck.
+    """
     workers = min(ocr_workers(), len(numbers))
     if workers <= 1:
-        return [pdf_page_to_content(data, number, settings) for number in numbers]
+        return [_page_done(pdf_page_to_content(data, number, settings)) for number in numbers]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(pdf_page_to_content, [data] * len(numbers), numbers,
-                             [settings] * len(numbers)))
+        return [_page_done(page) for page in pool.map(
+            pdf_page_to_content, [data] * len(numbers), numbers, [settings] * len(numbers))]
+
+
+def _page_done(page: PageContent) -> PageContent:
+    still_working()
+    return page
 
 
 def pdf_page_to_content(data: bytes, number: int, settings: OcrSettings) -> PageContent:

@@ -114,6 +114,9 @@ def read_pages(data: bytes, settings: PdfSettings) -> tuple[list[PageContent], d
             plumber_pages = pdf.pages
         if not plumber_pages:
             raise ExtractionError("E011_corrupt", "the file has no pages")
+        if len(plumber_pages) > settings.max_pages:
+            raise ExtractionError("E014_too_large", f"{len(plumber_pages)} pages, more than the "
+                                                    f"limit of {settings.max_pages}")
         for page in plumber_pages:
             try:
                 content, dropped = read_page(page, settings)
@@ -123,8 +126,16 @@ def read_pages(data: bytes, settings: PdfSettings) -> tuple[list[PageContent], d
             if dropped:
                 garbled[content.number] = dropped
     finally:
-        pdf.close()
+        _close(pdf)
     return pages, garbled
+
+
+def _close(pdf: pdfplumber.PDF) -> None:
+    """Close the file; a broken page tree fails again here, and must not hide the first error."""
+    try:
+        pdf.close()
+    except _DAMAGE:
+        pass
 
 
 def read_page(page: Page, settings: PdfSettings) -> tuple[PageContent, int]:
@@ -191,6 +202,9 @@ def pdfminer_errors(where: str) -> Iterator[None]:
         if isinstance(exc, PdfminerException) and exc.args and \
                 isinstance(exc.args[0], BaseException):
             cause = exc.args[0]  # pdfplumber wraps pdfminer's exception
+        if isinstance(cause, MemoryError):  # a flate bomb: the memory limit, not damage
+            raise ExtractionError("E014_too_large", f"{where}: a stream inflates past the "
+                                                    "memory limit") from exc
         if isinstance(cause, PDFEncryptionError):
             raise ExtractionError("E009_encrypted", f"{where}: {cause!r}") from exc
         raise ExtractionError("E011_corrupt",

@@ -67,6 +67,8 @@ class PdfSettings:
     # --- files (pdf) ---
     # A complete PDF ends with %%EOF within this many bytes of its end.
     eof_search_bytes: int = 1024
+    # More pages than this is no notice (a page tree that loops, or repeats one page): refused.
+    max_pages: int = 2000
 
 
 DEFAULT_SETTINGS = PdfSettings()

@@ -59,7 +59,7 @@ def read_docx(path: Path, data: bytes) -> SourceDocument:
     numbering = numbering_definitions(_part_root(document, RT.NUMBERING),
                                       _part_root(document, RT.STYLES))
     walk = _Walk(counter=ListCounter(numbering))
-    items = container_to_items(document.element.body, "", walk)
+    items = container_to_items(document_body(document), "", walk)
     items += notes_to_items(document, walk)
     text, blocks = lay_out(items)
     return SourceDocument(path=str(path), sha256="", format="docx", encoding=None, text=text,
@@ -71,6 +71,18 @@ def open_docx(data: bytes) -> Document:
         return docx.Document(io.BytesIO(data))
     except CORRUPT_PACKAGE as exc:
         raise ExtractionError("E011_corrupt", f"not a readable .docx ({_describe(exc)})") from exc
+
+
+def document_body(document: Document) -> etree._Element:
+    """The w:body of the main part; E011 when the part is no w:document or has no body."""
+    root = document.element
+    if root.tag != qn("w:document"):
+        raise ExtractionError("E011_corrupt", f"the main part's root is <{etree.QName(root).localname}>, "
+                                              "not <w:document>")
+    body = root.find(qn("w:body"))
+    if body is None:
+        raise ExtractionError("E011_corrupt", "the main part has no <w:body>")
+    return body
 
 
 def _describe(exc: Exception) -> str:
@@ -189,7 +201,7 @@ def _part_root(document: Document, relationship: str) -> etree._Element | None:
     """The root element of the document's part related by `relationship`, if it has one."""
     try:
         part = document.part.part_related_by(relationship)
-    except KeyError:
+    except (KeyError, ValueError):  # no such part, or one outside the package (TargetMode="External")
         return None
     element = getattr(part, "element", None)
     return element if element is not None else parse_xml(part.blob)

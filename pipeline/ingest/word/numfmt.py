@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 import cn2an
 
+from pipeline.markers import CN2AN_ERRORS
+
 HEAVENLY_STEMS = "甲乙丙丁戊己庚辛壬癸"
 EARTHLY_BRANCHES = "子丑寅卯辰巳午未申酉戌亥"
 # (first value, last value, code point of the first) for each run of enclosed digits.
@@ -29,11 +31,18 @@ def format_number(value: int, fmt: str) -> str:
     ('乙', '③')
     >>> format_number(4, "upperRoman"), format_number(28, "lowerLetter"), format_number(0, "none")
     ('IV', 'bb', '')
+    >>> format_number(10 ** 20, "chineseCounting")  # past what Chinese numerals print
+    '100000000000000000000'
     """
     if fmt == "none":
         return ""
     formatter = FORMATS.get(fmt)
-    return formatter(value) if formatter and value > 0 else str(value)
+    if not formatter or value <= 0:
+        return str(value)
+    try:
+        return formatter(value)
+    except CN2AN_ERRORS:  # past cn2an's 16 digits (a numbering that starts at 10**20)
+        return str(value)
 
 
 def _chinese(value: int) -> str:

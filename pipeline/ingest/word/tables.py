@@ -16,6 +16,10 @@ from lxml import etree
 from pipeline.ingest.word.ooxml import W_TC, W_TR, iter_tagged, val
 
 
+# Word tables hold at most 63 columns; a table whose w:tblGrid declares more may use them.
+WORD_MAX_COLUMNS = 63
+
+
 @dataclass(frozen=True)
 class Slot:
     """One grid position: 1-based row and column, and the `w:tc` whose text it shows
@@ -31,13 +35,25 @@ def table_to_grid(tbl: etree._Element) -> list[list[Slot]]:
     """One list of slots per row, one slot per grid column the row fills."""
     grid: list[list[Slot]] = []
     above: dict[int, etree._Element] = {}  # grid column -> the cell a vertical merge started in
+    width = table_width(tbl)
     for row_number, tr in enumerate(iter_tagged(tbl, W_TR), start=1):
-        grid.append(_row_slots(tr, row_number, above))
+        grid.append(_row_slots(tr, row_number, above, width))
     return grid
 
 
-def _row_slots(tr: etree._Element, row: int, above: dict[int, etree._Element]) -> list[Slot]:
-    skipped = _count(val(tr.find(qn("w:trPr")), "w:gridBefore"), minimum=0)
+def table_width(tbl: etree._Element) -> int:
+    """The most grid columns a row may fill: the table's `w:tblGrid`, or Word's own limit.
+
+    A `w:gridSpan` or `w:gridBefore` past it is damage (Word writes neither), and is cut
+    down to it rather than laid out over a hundred million columns.
+    """
+    declared = len(tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}"))
+    return max(declared, WORD_MAX_COLUMNS)
+
+
+def _row_slots(tr: etree._Element, row: int, above: dict[int, etree._Element],
+               width: int) -> list[Slot]:
+    skipped = min(_count(val(tr.find(qn("w:trPr")), "w:gridBefore"), minimum=0), width)
     slots = []
     for column in range(1, skipped + 1):
         slots.append(Slot(row=row, column=column, origin=None, covered=False))
@@ -46,12 +62,12 @@ def _row_slots(tr: etree._Element, row: int, above: dict[int, etree._Element]) -
     left: etree._Element | None = None
     for tc in iter_tagged(tr, W_TC):
         origin, covered = _origin(tc, column, above, left)
-        width = _count(_tc_property(tc, "w:gridSpan"), minimum=1)
-        for offset in range(width):
+        span = min(_count(_tc_property(tc, "w:gridSpan"), minimum=1), max(width - column + 1, 1))
+        for offset in range(span):
             slots.append(Slot(row=row, column=column + offset, origin=origin,
                               covered=covered or offset > 0))
             _remember(tc, column + offset, origin, above)
-        column += width
+        column += span
         left = origin
     return slots
 

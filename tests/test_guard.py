@@ -1,0 +1,85 @@
+"""The watchdog: a notice past its time or memory limit is stopped, coded, and the batch goes on."""
+from pathlib import Path
+
+import pytest
+
+from pipeline import guard
+from pipeline.guard import Limits
+from pipeline.model import RunStatus
+from pipeline.run import Job, RunOptions, process_job
+from tests.test_run import NOTICE
+
+HOSTILE = Path(__file__).parent / "hostile"
+
+
+def job(path: Path, out: Path) -> Job:
+    return Job(path=path, output=out / f"{path.stem}.json", label=path.name)
+
+
+def notice(tmp_path: Path) -> Path:
+    path = tmp_path / "in" / "good.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(NOTICE, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def fresh_workers():
+    guard.close_workers()
+    yield
+    guard.close_workers()
+
+
+def test_a_hanging_file_is_stopped_at_the_time_limit_and_the_next_is_read(tmp_path):
+    options = RunOptions(limits=Limits(time_s=3))
+    hung = process_job(job(HOSTILE / "pdf_ref_cycle_hang.pdf", tmp_path), options)
+    assert (hung.status, hung.error_code) == (RunStatus.failure, "E013_timeout")
+    assert "pdf_ref_cycle_hang.pdf" in hung.error and "3 s" in hung.error
+    after = process_job(job(notice(tmp_path), tmp_path), options)  # a new worker reads it
+    assert after.status is RunStatus.success and Path(after.output).exists()
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_file_past_the_memory_limit_is_too_large(tmp_path):
+    options = RunOptions(limits=Limits(memory_mb=600))
+    bomb = process_job(job(HOSTILE / "pdf_flate_bomb_1.1GB_content.pdf", tmp_path), options)
+    assert (bomb.status, bomb.error_code) == (RunStatus.failure, "E014_too_large")
+    assert not Path(tmp_path / "pdf_flate_bomb_1.1GB_content.json").exists()
+    after = process_job(job(notice(tmp_path), tmp_path), options)
+    assert after.status is RunStatus.success
+
+
+def test_one_worker_reads_notice_after_notice(tmp_path):
+    options = RunOptions(limits=Limits())
+    path = notice(tmp_path)
+    first = process_job(job(path, tmp_path / "a"), options)
+    [worker] = guard._idle
+    second = process_job(job(path, tmp_path / "b"), options)
+    assert guard._idle == [worker] and worker.alive  # reused, not started again
+    assert first.status is second.status is RunStatus.success
+    assert (tmp_path / "a" / "good.json").read_bytes() == (tmp_path / "b" / "good.json").read_bytes()
+
+
+def test_guarded_and_unguarded_runs_write_the_same_record(tmp_path):
+    path = notice(tmp_path)
+    process_job(job(path, tmp_path / "guarded"), RunOptions())
+    process_job(job(path, tmp_path / "here"), RunOptions(limits=None))
+    assert (tmp_path / "guarded" / "good.json").read_bytes() == \
+        (tmp_path / "here" / "good.json").read_bytes()
+
+
+def test_the_limits_are_command_line_options(tmp_path, capsys):
+    from pipeline.cli import main
+
+    status = main(["extract", str(HOSTILE / "pdf_self_ref_contents_hang.pdf"), "--out",
+                   str(tmp_path / "out"), "--time-limit", "2", "--memory-limit", "1000"])
+    assert status == 1
+    assert "[E013_timeout]" in capsys.readouterr().err
+
+
+def test_a_scan_is_read_by_ocr_under_the_default_limits(tmp_path):
+    """The OCR engine reserves far more address space than it uses: the cap must leave it room."""
+    scan = Path(__file__).parent / "fixtures" / "scans" / "catalogue_page_photographed.png"
+    outcome = process_job(job(scan, tmp_path), RunOptions(limits=Limits()))
+    assert outcome.status is not RunStatus.failure, outcome.error
+    assert outcome.catalogue_items > 0 and "text_from_ocr" in outcome.warnings
