@@ -536,22 +536,9 @@ def test_a_stalled_request_body_is_dropped(run, tmp_path, monkeypatch):
 
 def poster_pdf(side_points: int) -> bytes:
     """A one-page PDF whose page is `side_points` square (a poster), with one line of text."""
-    content = b"BT /F1 400 Tf 100 100 Td (poster) Tj ET"
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
-               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Contents 4 0 R "
-               b"/Resources << /Font << /F1 5 0 R >> >> >>" % (side_points, side_points),
-               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    from benchmarks.page_render import page_pdf
+
+    return page_pdf(side_points, side_points)
 
 
 def test_a_poster_sized_pdf_page_is_rendered_at_a_capped_size_once(tmp_path, monkeypatch):
