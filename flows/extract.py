@@ -4,8 +4,9 @@
         [--runner threads|processes|dask] [--dask-address tcp://HOST:8786] [--refresh]
         [--attach NOTICE FILE...]
 
-Runs in Prefect's embedded local mode (a temporary local API starts by
-itself, once a run); set PREFECT_API_URL to report to a server instead.
+Reports to a temporary local Prefect API started for the command, which ends
+with it (even when the command is killed, and so do its worker processes);
+set PREFECT_API_URL to report to a server instead.
 Chunk tasks run in a pool of processes, one a core, unless another runner is
 asked for: threads, or Dask (a cluster at --dask-address, or a local one of
 two workers started for the run). Workers of a remote cluster need
@@ -24,6 +25,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from itertools import accumulate
 from pathlib import Path
@@ -32,15 +35,17 @@ from typing import Literal
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from flows.artifacts import chunk_description, chunk_table, run_markdown
 from flows.cache import cache_folder
 from flows.chunks import ChunkOutcome, cut_into_chunks, extract_chunk, reusable_outcomes
 from flows.runners import (CHUNKS_IN_FLIGHT_PER_WORKER, RUNNERS, make_task_runner, run_in_chunks,
                            runner_name, runner_workers, workers_share_the_api)
-from pipeline.ingest.ocr.settings import WORKERS_VARIABLE as OCR_WORKERS_VARIABLE
+from flows.server import temporary_server
 from pipeline.cli import add_limit_options
 from pipeline.guard import DEFAULT_MEMORY_MB, DEFAULT_TIME_S, Limits
+from pipeline.ingest.ocr.settings import WORKERS_VARIABLE as OCR_WORKERS_VARIABLE
 from pipeline.model import NoticeOutcome, RunStatus
 from pipeline.progress import BatchProgress, progress_bar
 from pipeline.run import Job, RunOptions, plan_jobs, summarise
@@ -174,15 +179,28 @@ def main(argv: list[str] | None = None) -> int:
     if any(len(given) < 2 for given in args.attach):
         parser.error("--attach takes a notice and at least one attachment file")
     try:
-        outcomes = extract_notices(args.paths, args.out, args.corrections, runner=args.runner,
-                                   dask_address=args.dask_address, refresh=args.refresh,
-                                   workers=args.workers, time_limit_s=args.time_limit,
-                                   memory_limit_mb=args.memory_limit,
-                                   attach={given[0]: given[1:] for given in args.attach} or None)
+        with _an_api():
+            outcomes = extract_notices(args.paths, args.out, args.corrections, runner=args.runner,
+                                       dask_address=args.dask_address, refresh=args.refresh,
+                                       workers=args.workers, time_limit_s=args.time_limit,
+                                       memory_limit_mb=args.memory_limit,
+                                       attach={given[0]: given[1:] for given in args.attach}
+                                       or None)
     except OutputFolderBusy as busy:
         print(f"refused: {busy}", file=sys.stderr)
         return EXIT_FOLDER_BUSY
     return 1 if any(outcome.status is RunStatus.failure for outcome in outcomes) else 0
+
+
+@contextmanager
+def _an_api() -> Iterator[None]:
+    """The server at PREFECT_API_URL, or else a temporary one that ends with this command,
+    even when it is killed (flows/server.py), and with it the worker processes."""
+    if PREFECT_API_URL.value():
+        yield
+        return
+    with temporary_server() as url, temporary_settings(updates={PREFECT_API_URL: url}):
+        yield
 
 
 if __name__ == "__main__":

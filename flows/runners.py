@@ -23,6 +23,7 @@ from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED, 
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
 from flows.chunks import ChunkOutcome
+from flows.server import die_with_parent
 from pipeline.errors import ExtractionError
 from pipeline.model import NoticeOutcome, RunStatus
 from pipeline.run import Job
@@ -62,7 +63,8 @@ def make_task_runner(name: str, dask_address: str | None = None,
     if name == "threads":
         return ThreadPoolTaskRunner(max_workers=cores * THREADS_PER_CORE)
     if name == "processes":
-        return ProcessPoolTaskRunner(max_workers=cores)
+        # A worker outlives a killed flow otherwise, waiting on its queue for ever.
+        return ProcessPoolTaskRunner(max_workers=cores, initializer=die_with_parent)
     if name == "dask":
         from prefect_dask import DaskTaskRunner  # imports distributed: only when asked for
 

@@ -12,11 +12,16 @@ PREFECT_API_URL is http://127.0.0.1:PORT/api.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import os
+import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 PROJECT_HOME = Path(__file__).resolve().parent.parent / ".prefect"
@@ -65,6 +70,55 @@ def wait_until_healthy(port: int, process: subprocess.Popen | None = None,
         except OSError:
             time.sleep(1)
     raise TimeoutError(f"the Prefect server on port {port} did not answer in {timeout:.0f} s")
+
+
+def free_port() -> int:
+    """A loopback port no one listens on now."""
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+# prctl(2) option: the signal this process gets when the thread that started it ends.
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """Ask the kernel to stop this process when its parent ends, even by kill -9 (Linux)."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: the parent's own shutdown must do
+        pass
+
+
+@contextmanager
+def temporary_server() -> Iterator[str]:
+    """A Prefect API for one command's run (its URL), gone with the command even if killed.
+
+    The same server Prefect's embedded mode starts by itself (the API without
+    UI, on loopback), but started here so that it dies with its parent:
+    Prefect's own is left running when the command is killed.
+    """
+    import prefect
+
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--app-dir", str(Path(prefect.__file__).parent.parent),
+         "--factory", "prefect.server.api.server:create_app", "--host", HOST, "--port", str(port),
+         "--log-level", "error", "--lifespan", "on"],
+        env={**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
+             "PREFECT__SERVER_FINAL": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=die_with_parent)
+    try:
+        wait_until_healthy(port, process)
+        yield api_url(port)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def main(argv: list[str] | None = None) -> int:

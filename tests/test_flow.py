@@ -22,7 +22,7 @@ from flows.runners import (LOCAL_DASK_CLUSTER, make_task_runner, run_in_chunks, 
 from pipeline.corrections import add_correction, corrections_path
 from pipeline.model import SCHEMA_VERSION, NoticeOutcome, NoticeRecord, RunStatus
 from pipeline.run import Job, RunOptions
-from tests.conftest import SAMPLES
+from tests.conftest import ROOT, SAMPLES
 
 # Three short sample notices, one with a catalogue to correct.
 CACHE_SAMPLES = ("001_a30600b97fcb8a62.txt", "002_85df562a159a1afc.txt", "004_96d89b5e45fd7fea.txt")
@@ -444,3 +444,42 @@ def test_chunks_keep_the_order_bound_what_is_in_flight_and_report_crashes():
     crashed = [outcome for outcome in outcomes if outcome.status is RunStatus.failure]
     assert [outcome.path for outcome in crashed] == [f"{n}.txt" for n in range(10, 15)]
     assert crashed[0].error_code == "E008_internal" and "worker died" in crashed[0].error
+
+
+def test_a_killed_flow_leaves_no_server_or_worker_behind(tmp_path):
+    """kill -9 of the flow command mid-run: its temporary server and its workers end with it."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for copy in range(40):  # enough notices that the run is still going when it is killed
+        for name in CACHE_SAMPLES:
+            shutil.copy(SAMPLES / "txt" / name, inputs / f"{copy:02d}_{name}")
+    out = tmp_path / "out"
+    env = {key: value for key, value in os.environ.items() if key != "PREFECT_API_URL"}
+    flow_command = subprocess.Popen(
+        [sys.executable, "-m", "flows.extract", str(inputs), "--out", str(out), "--workers", "2"],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True)
+    session = flow_command.pid
+
+    def processes_of_the_run() -> list[str]:
+        listing = subprocess.run(["ps", "-o", "pid=,args=", "--sid", str(session)],
+                                 capture_output=True, text=True).stdout
+        return [line for line in listing.splitlines() if line.strip()]
+
+    deadline = time.monotonic() + 300
+    while not any(out.glob("*.json")) and time.monotonic() < deadline:
+        assert flow_command.poll() is None, "the flow ended before it could be killed"
+        time.sleep(0.5)
+    assert len(processes_of_the_run()) >= 3  # the flow, its server, its workers
+    os.kill(flow_command.pid, signal.SIGKILL)
+    flow_command.wait()
+    deadline = time.monotonic() + 60
+    while processes_of_the_run() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert processes_of_the_run() == []

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from flows.server import HOST, api_url, start_server, wait_until_healthy
+from flows.server import HOST, api_url, free_port, start_server, wait_until_healthy
 from tests.conftest import ROOT, SAMPLES
 from tests.test_review_browser import CHROMIUM, CHROMIUM_ARGS
 
@@ -34,12 +33,6 @@ SERVER_SETTINGS = {"PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "3",
 RUN_WAIT_SECONDS = 240
 # Prefect's sync client sends a null limit, sort and offset unless given.
 QUERY_LIMIT = 50
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
 
 
 def wait_for(condition: Callable[[], object], what: str, timeout: float = RUN_WAIT_SECONDS):
