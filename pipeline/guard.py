@@ -302,4 +302,7 @@ def worker_main(memory_mb: int) -> None:
 
 
 if __name__ == "__main__":
-    worker_main(int(sys.argv[1]))
+    # Run as pipeline.guard, not __main__: the readers' `still_working` must see this worker's pipe.
+    from pipeline.guard import worker_main as run_worker
+
+    run_worker(int(sys.argv[1]))
