@@ -181,13 +181,11 @@ class OutcomeCache:
         return stored.outcome
 
     def store(self, job: Job, key: str | None, outcome: NoticeOutcome) -> None:
-        if key is None or outcome.error_code in RETRIED_FAILURES:
+        """Keep the outcome under its key: a failure as it is, a success with its output's hash."""
+        failed = outcome.status is RunStatus.failure
+        if key is None or outcome.error_code in RETRIED_FAILURES or not (failed or job.output.is_file()):
             return
-        written = outcome.status is not RunStatus.failure and job.output.is_file()
-        if outcome.status is not RunStatus.failure and not written:
-            return
-        stored = StoredOutcome(outcome=outcome,
-                               output_sha256=file_sha256(job.output) if written else None)
+        stored = StoredOutcome(outcome=outcome, output_sha256=None if failed else file_sha256(job.output))
         write_json_atomic(self._path(key), stored.model_dump(mode="json"))
 
     def _path(self, key: str) -> Path:

@@ -50,7 +50,7 @@ from pipeline.model import NoticeOutcome, RunStatus
 from pipeline.progress import BatchProgress, progress_bar
 from pipeline.run import Job, RunOptions, plan_jobs, summarise
 from pipeline.run_lock import EXIT_FOLDER_BUSY, OutputFolderBusy, output_folder_lock
-from pipeline.write import read_history, write_run_summary
+from pipeline.write import write_run_summary
 
 
 # Prefect neither caches nor stores the chunk's result: the notices' own cache is flows/cache.py.
@@ -112,8 +112,8 @@ def _extract_notices(paths: list[str], out: str, corrections: str | None, runner
                  else [])
     outcomes += [outcome or next(fresh) for outcome in stored]
     reused = sum(outcome is not None for outcome in stored)
-    written = write_run_summary(out_dir, outcomes, started, datetime.now(timezone.utc), corrections_dir)
-    new_failures = read_history(out_dir)[-1].new_failures if written else []
+    run = write_run_summary(out_dir, outcomes, started, datetime.now(timezone.utc), corrections_dir)
+    new_failures = run.new_failures if run else []
     create_markdown_artifact(key="extract-notices-summary",
                              markdown=run_markdown(outcomes, reused, new_failures),
                              description="Counts, warnings, failures and corrections of the run")

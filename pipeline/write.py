@@ -168,10 +168,10 @@ def run_summary(out_dir: Path, outcomes: list, started: datetime, finished: date
 
 
 def write_run_summary(out_dir: Path, outcomes: list, started: datetime, finished: datetime,
-                      corrections_dir: Path | None) -> Path | None:
+                      corrections_dir: Path | None) -> RunRecord | None:
     """Write the run summary to `OUT/_run_summary.json` and append the run to the folder's
-    history (`pipeline.status`); the summary's path, or None when the folder cannot take
-    it, in which case the summary goes to the terminal (stderr) instead."""
+    history (`pipeline.status`); the run as the history keeps it, or None when the folder
+    cannot take the summary, which then goes to the terminal (stderr) instead."""
     summary = run_summary(out_dir, outcomes, started, finished, corrections_dir)
     path = out_dir / RUN_SUMMARY_NAME
     try:
@@ -183,9 +183,10 @@ def write_run_summary(out_dir: Path, outcomes: list, started: datetime, finished
         print(safe_text(text), file=sys.stderr, flush=True)
         return None
     history = read_history(out_dir)
-    append_run(out_dir, outcomes_to_run(outcomes, summary["started"], summary["finished"],
-                                        history[-1] if history else None))
-    return path
+    run = outcomes_to_run(outcomes, summary["started"], summary["finished"],
+                          history[-1] if history else None)
+    append_run(out_dir, run)
+    return run
 
 
 def outcomes_to_run(outcomes: list[NoticeOutcome], started: str, finished: str,

@@ -11,14 +11,8 @@ import pytest
 from pipeline.cli import main, run_extract
 from pipeline.errors import ExtractionError
 from pipeline.write import RUN_HISTORY_NAME, RUN_SUMMARY_NAME, remove_temporaries, write_json_atomic
+from tests.test_run import NOTICE
 
-NOTICE = """惠州市民政局关于开展特殊困难老年人探访关爱服务的通知
-各县(区)民政局:
-一、工作任务
-(一)建立探访制度。每月至少探访一次,到2025年探访率达到100%。(责任单位:各县区民政局)
-惠州市民政局
-2024年5月20日
-"""
 # The longest name most file systems allow, in bytes.
 NAME_MAX = 255
 

@@ -1,6 +1,8 @@
 """A catalogue table (基本养老服务清单) to `CatalogueItem` records."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from pipeline.extract.eligibility import parse_eligibility
 from pipeline.extract.quantities import find_amounts, min_age
 from pipeline.extract.units import FALLBACK, tile_units
@@ -12,6 +14,9 @@ from pipeline.parse.catalogue_rows import (LOCAL_ADDITION_MARKS, CatalogueRow, c
                                           grid_row_to_catalogue_row, row_to_catalogue_row)
 from pipeline.parse.target_groups import resolve_target_groups
 from pipeline.spans import LineIndex
+
+# Target-group labels whose reading is kept: more than one catalogue holds.
+GROUPS_REMEMBERED = 1024
 
 
 def table_to_rows(table: Table) -> list[CatalogueRow]:
@@ -61,26 +66,24 @@ def rows_to_items(rows: list[CatalogueRow], notice_id: str, lines: LineIndex) ->
     groups = resolve_target_groups(rows)
     items: list[CatalogueItem] = []
     seen: set[str] = set()
-    read = _GroupReadings()
     for row, (group, group_cell) in zip(rows, groups):
         item_id = _unique(f"{notice_id}/catalogue/{row.seq}", seen)
-        age, eligibility = read(group) if group else (None, None)
+        age, eligibility = _read_group(group) if group else (None, None)
         items.append(_row_to_item(row, group, group_cell, item_id, lines, age, eligibility))
     return items
 
 
-class _GroupReadings:
+@lru_cache(maxsize=GROUPS_REMEMBERED)
+def _group_reading(group: str) -> tuple[int | None, Eligibility | None]:
+    return min_age(group), parse_eligibility(group)
+
+
+def _read_group(group: str) -> tuple[int | None, Eligibility | None]:
     """A target group's age and conditions, read once however many rows it covers (a
-    merged 服务对象 cell over hundreds of rows would be read once per row: quadratic)."""
-
-    def __init__(self) -> None:
-        self.read: dict[str, tuple[int | None, Eligibility | None]] = {}
-
-    def __call__(self, group: str) -> tuple[int | None, Eligibility | None]:
-        if group not in self.read:
-            self.read[group] = (min_age(group), parse_eligibility(group))
-        age, eligibility = self.read[group]
-        return age, eligibility.model_copy(deep=True) if eligibility is not None else None
+    merged 服务对象 cell over hundreds of rows read once per row was quadratic); each
+    item gets its own copy of the conditions."""
+    age, eligibility = _group_reading(group)
+    return age, eligibility.model_copy(deep=True) if eligibility is not None else None
 
 
 def _unique(candidate: str, seen: set[str]) -> str:
