@@ -35,7 +35,8 @@ from typing import Literal
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.settings import PREFECT_API_URL, temporary_settings
+from prefect.context import refresh_global_settings_context
+from prefect.settings import PREFECT_API_URL
 
 from flows.artifacts import chunk_description, chunk_table, run_markdown
 from flows.cache import cache_folder
@@ -199,8 +200,30 @@ def _an_api() -> Iterator[None]:
     if PREFECT_API_URL.value():
         yield
         return
-    with temporary_server() as url, temporary_settings(updates={PREFECT_API_URL: url}):
-        yield
+    with temporary_server() as url:
+        # In the environment and Prefect's process-wide settings, not a context: threads of
+        # Prefect's own (the process pool's log forwarder) would start a server of their own.
+        os.environ["PREFECT_API_URL"] = url
+        refresh_global_settings_context()
+        try:
+            yield
+        finally:
+            _send_what_is_queued()
+            del os.environ["PREFECT_API_URL"]
+            refresh_global_settings_context()
+
+
+# Longest wait for the run's last logs and events to reach the API before it stops.
+DRAIN_SECONDS = 10
+
+
+def _send_what_is_queued() -> None:
+    """Send the logs and events still queued while the server is up."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for service in (APILogWorker, EventsWorker):
+        service.drain_all(timeout=DRAIN_SECONDS)
 
 
 if __name__ == "__main__":
