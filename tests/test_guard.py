@@ -83,11 +83,3 @@ def test_a_scan_is_read_by_ocr_under_the_default_limits(tmp_path):
     outcome = process_job(job(scan, tmp_path), RunOptions(limits=Limits()))
     assert outcome.status is not RunStatus.failure, outcome.error
     assert outcome.catalogue_items > 0 and "text_from_ocr" in outcome.warnings
-
-
-def test_a_long_scan_is_slow_not_stuck_each_page_read_restarts_its_time_limit(tmp_path):
-    """A seven-page scan takes longer than 20 s to read here, but no page of it does."""
-    scan = Path(__file__).parent / "fixtures" / "scans" / "004_96d89b5e45fd7fea.pdf"
-    outcome = process_job(job(scan, tmp_path), RunOptions(limits=Limits(time_s=20)))
-    assert outcome.status is not RunStatus.failure, outcome.error
-    assert outcome.tasks > 0
