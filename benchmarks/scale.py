@@ -1,7 +1,7 @@
 """The Prefect flow beside the library alone, on batches of thousands of generated notices.
 
     python benchmarks/scale.py [--counts 1000 5000] [--cases library processes:1 processes:2 dask:2]
-                               [--work DIR] [--seed N]
+                               [--rounds N] [--work DIR] [--seed N]
 
 A case is `library` (`pipeline extract`'s batch runner, one process, one core)
 or `RUNNER:WORKERS` for the flow (`processes:2`: a pool of two processes;
@@ -10,7 +10,9 @@ empty output folder) then warm (the same folder again: every notice
 unchanged, so the cache should skip them all); the library has no cache and
 runs once. Every run is a fresh process with its own Prefect home (an empty
 database); the flow's temporary server is started before the clock, as it is
-once a run. Measured: wall seconds of the run, notices a second, CPU
+once a run. The cases run in turn, `--rounds` times over: a shared machine's
+speed drifts by a tenth or more over minutes, so each flow run is set against
+the library run of its own round, and the summary gives the medians. Measured: wall seconds of the run, notices a second, CPU
 seconds of every process the run used (the flow's own, its workers', the
 server's; the library's own), peak memory (VmHWM) of the main process and
 its resident memory at each quarter of the run. Notices come from
@@ -29,6 +31,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from statistics import median
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,11 +63,44 @@ def cpu_seconds(who: int) -> float:
     """User and system CPU of this process (RUSAGE_SELF) or of its ended children (RUSAGE_CHILDREN).
 
     Children count once they have ended and been waited for, with their own
-    children: the pool's or the Dask cluster's worker processes, when the run
-    shuts them down.
+    waited-for children: the pool's or the Dask cluster's worker processes, and
+    the guard's workers (pipeline/guard.py) that parse the notices.
     """
     usage = resource.getrusage(who)
     return usage.ru_utime + usage.ru_stime
+
+
+# prctl(2): orphaned descendants are re-parented to this process, not to init.
+PR_SET_CHILD_SUBREAPER = 36
+# Seconds the orphaned workers get to see their pipe closed and exit.
+ORPHANS_EXIT_S = 30
+
+
+def adopt_orphans() -> None:
+    """Make this process the subreaper of its descendants, so that `reap_orphans` can
+    count the CPU of workers whose parent never waited for them (a pool worker's guard)."""
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def reap_orphans(keep: frozenset[int] = frozenset()) -> None:
+    """Wait for every descendant left but `keep` (they exit when their input pipe closes)."""
+    import psutil
+
+    def reap_ended() -> None:
+        try:
+            while os.waitpid(-1, os.WNOHANG)[0]:
+                pass
+        except ChildProcessError:
+            pass  # no children at all
+
+    deadline = time.monotonic() + ORPHANS_EXIT_S
+    while time.monotonic() < deadline:
+        reap_ended()
+        if not [child for child in psutil.Process().children() if child.pid not in keep]:
+            return
+        time.sleep(0.05)
 
 
 class MemoryMonitor(threading.Thread):
@@ -96,16 +132,20 @@ class MemoryMonitor(threading.Thread):
 def child_library(notices: Path, out: Path) -> dict:
     """`pipeline extract`'s batch runner on the folder, in this process."""
     from pipeline.cli import run_extract
+    from pipeline.guard import close_workers
 
     monitor, before = MemoryMonitor(), cpu_seconds(resource.RUSAGE_SELF)
     monitor.start()
     started = time.perf_counter()
     run_extract([notices], out, corrections_dir=None)
     seconds = time.perf_counter() - started
+    ended = cpu_seconds(resource.RUSAGE_CHILDREN)
+    close_workers()
+    workers_cpu = cpu_seconds(resource.RUSAGE_CHILDREN) - ended
     summary = json.loads((out / "_run_summary.json").read_text(encoding="utf-8"))
     return {"notices": len(summary["notices"]), "seconds": seconds,
             "failed": sum(n["status"] == "failure" for n in summary["notices"]),
-            "main_cpu_s": cpu_seconds(resource.RUSAGE_SELF) - before, "workers_cpu_s": 0.0,
+            "main_cpu_s": cpu_seconds(resource.RUSAGE_SELF) - before, "workers_cpu_s": workers_cpu,
             "server_cpu_s": 0.0, "server_start_s": 0.0, "rss_quarters_mib": monitor.quarters(),
             "peak_mib": status_kib("VmHWM") / 1024}
 
@@ -117,6 +157,7 @@ def child_flow(notices: Path, out: Path, runner: str, workers: int) -> dict:
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     from flows.extract import extract_notices
+    from pipeline.guard import close_workers
 
     server = SubprocessASGIServer()
     started = time.perf_counter()
@@ -139,6 +180,9 @@ def child_flow(notices: Path, out: Path, runner: str, workers: int) -> dict:
         seconds = time.perf_counter() - started
     quarters, peak = monitor.quarters(), status_kib("VmHWM") / 1024
     own, served = cpu_seconds(resource.RUSAGE_SELF) - own, server_cpu() - served
+    close_workers()  # the guard's workers of a thread runner, and of the flow's own process
+    # those of the pool's workers, which exit without waiting for theirs
+    reap_orphans(keep=frozenset({server_process.pid}))
     workers_cpu = cpu_seconds(resource.RUSAGE_CHILDREN) - ended  # the workers ended with the run
     return {"notices": len(outcomes), "seconds": seconds,
             "failed": sum(outcome.status.value == "failure" for outcome in outcomes),
@@ -180,17 +224,20 @@ def _mtimes(out: Path) -> dict[str, int]:
             if path.name != "_run_summary.json" and ".notice-cache" not in path.parts}
 
 
-def bench(counts: list[int], cases: list[str], work: Path, seed: int) -> Iterator[dict]:
+def bench(counts: list[int], cases: list[str], work: Path, seed: int,
+          rounds: int = 1) -> Iterator[dict]:
     """Each run's figures as soon as it has run."""
     for count in counts:
         notices = notices_folder(work, count, seed)
-        for case in cases:
-            out = work / f"out-{count}-{case.replace(':', '-')}"
-            shutil.rmtree(out, ignore_errors=True)  # a cold run starts from nothing
-            for label in (("cold",) if case == "library" else ("cold", "warm")):
-                with tempfile.TemporaryDirectory(prefix="prefect-home-") as home:
-                    result = run_case(notices, out, case, Path(home))
-                yield {"count": count, "case": case, "run": label, **result}
+        for round_number in range(1, rounds + 1):
+            for case in cases:
+                out = work / f"out-{count}-{case.replace(':', '-')}"
+                shutil.rmtree(out, ignore_errors=True)  # a cold run starts from nothing
+                for label in (("cold",) if case == "library" else ("cold", "warm")):
+                    with tempfile.TemporaryDirectory(prefix="prefect-home-") as home:
+                        result = run_case(notices, out, case, Path(home))
+                    yield {"count": count, "round": round_number, "case": case, "run": label,
+                           **result}
 
 
 def total_cpu(row: dict) -> float:
@@ -201,11 +248,23 @@ CASE_NAMES = {"library": "library alone, 1 process", "processes:1": "flow, 1 pro
               "processes:2": "flow, 2 process workers", "dask:2": "flow, Dask, 2 workers"}
 
 
+def library_of(row: dict, rows: list[dict]) -> dict | None:
+    """The library's run of the same count and round, which the row is set against."""
+    return next((other for other in rows if other["case"] == "library"
+                 and other["count"] == row["count"] and other["round"] == row["round"]), None)
+
+
+def ratios(row: dict, library: dict | None) -> tuple[float, float] | None:
+    """CPU and wall time of a cold run as multiples of the library's."""
+    if library is None or row["run"] != "cold":
+        return None
+    return total_cpu(row) / total_cpu(library), row["seconds"] / library["seconds"]
+
+
 def _table_row(row: dict, library: dict | None) -> str:
     quarters = " / ".join(f"{mib:.0f}" for mib in row["rss_quarters_mib"])
-    ratio = (f"{total_cpu(row) / total_cpu(library):.2f} / {row['seconds'] / library['seconds']:.2f}"
-             if library and row["run"] == "cold" else "")
-    return (f"| {row['count']} | {CASE_NAMES.get(row['case'], row['case'])} | {row['run']} | "
+    ratio = "{:.2f} / {:.2f}".format(*ratios(row, library)) if ratios(row, library) else ""
+    return (f"| {row['count']} | {row['round']} | {CASE_NAMES.get(row['case'], row['case'])} | {row['run']} | "
             f"{row['seconds']:.1f} | {row['notices'] / row['seconds']:.1f} | "
             f"{total_cpu(row):.1f} | {row['main_cpu_s']:.1f} / {row['workers_cpu_s']:.1f} / "
             f"{row['server_cpu_s']:.1f} | {ratio} | {row['rewritten']} | {row['failed']} | "
@@ -213,17 +272,40 @@ def _table_row(row: dict, library: dict | None) -> str:
 
 
 HEADER = [
-    "| notices | case | run | wall s | notices/s | CPU s | CPU s: main / workers / server "
+    "| notices | round | case | run | wall s | notices/s | CPU s | CPU s: main / workers / server "
     "| × library: CPU / wall | outputs written | failed | main peak RSS (MiB) "
     "| main RSS at 1/4, 1/2, 3/4, end (MiB) |",
-    "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
 ]
+SUMMARY_HEADER = [
+    "| notices | case | run | rounds | median wall s | median CPU s | median × library: CPU / wall "
+    "| warm wall ÷ cold wall | median main peak RSS (MiB) |",
+    "|---|---|---|---|---|---|---|---|---|",
+]
+
+
+def summary_rows(rows: list[dict]) -> list[str]:
+    """A row per count, case and run: medians over the rounds."""
+    lines = []
+    for key in dict.fromkeys((row["count"], row["case"], row["run"]) for row in rows):
+        count, case, run = key
+        same = [row for row in rows if (row["count"], row["case"], row["run"]) == key]
+        against = [r for row in same if (r := ratios(row, library_of(row, rows)))]
+        cold = [row for row in rows if (row["count"], row["case"], row["run"]) == (count, case, "cold")]
+        ratio = (f"{median(cpu for cpu, _ in against):.2f} / {median(wall for _, wall in against):.2f}"
+                 if against and case != "library" else "")
+        warm_share = (f"{median(row['seconds'] for row in same) / median(row['seconds'] for row in cold):.3f}"
+                      if run == "warm" and cold else "")
+        lines.append(f"| {count} | {CASE_NAMES.get(case, case)} | {run} | {len(same)} | "
+                     f"{median(row['seconds'] for row in same):.1f} | "
+                     f"{median(total_cpu(row) for row in same):.1f} | {ratio} | {warm_share} | "
+                     f"{median(row['peak_mib'] for row in same):.0f} |")
+    return lines
 
 
 def report(rows: list[dict]) -> str:
     from flows.chunks import MAX_CHUNK, MIN_CHUNK
 
-    libraries = {row["count"]: row for row in rows if row["case"] == "library"}
     starts = [row["server_start_s"] for row in rows if row["case"] != "library"]
     lines = ["# Scale benchmark results", "",
              f"Machine: {os.cpu_count()} cores, shared; Python {sys.version.split()[0]}. "
@@ -234,7 +316,8 @@ def report(rows: list[dict]) -> str:
              + ". A warm run repeats the cold one into the same output folder. "
              "CPU counts every process of the run; the main process is the flow's (or the "
              "library's), its peak RSS the figure that should not grow with the batch.", "",
-             *HEADER, *(_table_row(row, libraries.get(row["count"])) for row in rows)]
+             "## Medians over the rounds", "", *SUMMARY_HEADER, *summary_rows(rows), "",
+             "## Every run", "", *HEADER, *(_table_row(row, library_of(row, rows)) for row in rows)]
     return "\n".join(lines) + "\n"
 
 
@@ -243,6 +326,7 @@ def main() -> None:
     parser.add_argument("--counts", type=int, nargs="+", default=[1000, 5000])
     parser.add_argument("--cases", nargs="+", default=DEFAULT_CASES)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--rounds", type=int, default=1, help="times to run every case, in turn")
     parser.add_argument("--work", type=Path, help="where notices and outputs go (default: a temporary folder)")
     parser.add_argument("--results", type=Path, default=RESULTS, help="the results file to write")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -250,6 +334,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
+        adopt_orphans()
         if args.child == "library":
             figures = child_library(args.notices, args.out)
         else:
@@ -259,11 +344,10 @@ def main() -> None:
         return
     rows: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="scale-bench-") as temporary:
-        for row in bench(args.counts, args.cases, args.work or Path(temporary), args.seed):
+        for row in bench(args.counts, args.cases, args.work or Path(temporary), args.seed,
+                         args.rounds):
             rows.append(row)
-            library = next((r for r in rows if r["case"] == "library" and r["count"] == row["count"]),
-                           None)
-            print(_table_row(row, library), flush=True)
+            print(_table_row(row, library_of(row, rows)), flush=True)
             args.results.write_text(report(rows), encoding="utf-8")  # kept if a long run is stopped
     print(report(rows))
 

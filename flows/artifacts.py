@@ -1,10 +1,10 @@
 """What the flow shows in the Prefect UI: a table per chunk and a summary of the run.
 
-A chunk's table has a row per notice (its counts, warnings, failure, whether
-it was reused from the cache); the run's summary has counts, warnings by
-code and the failures. The records themselves stay in the output files and
-the review page: an artifact per notice would cost Prefect more than the
-extraction. Plain functions of outcomes, so they are tested without Prefect.
+A chunk's table has a row per notice it extracted (its counts, warnings,
+failure); the run's summary has counts (how many notices were reused from
+the cache among them), warnings by code and the failures. The records
+themselves stay in the output files and the review page: an artifact per
+notice would cost Prefect more than the extraction. Plain functions of outcomes, so they are tested without Prefect.
 """
 from __future__ import annotations
 
@@ -18,14 +18,13 @@ from pipeline.run import Job
 LISTED_PROBLEMS = 100
 
 
-def chunk_table(jobs: list[Job], outcomes: list[NoticeOutcome],
-                reused: list[bool]) -> list[dict[str, str | int]]:
+def chunk_table(jobs: list[Job], outcomes: list[NoticeOutcome]) -> list[dict[str, str | int]]:
     """One row per notice of a chunk."""
-    return [{"notice": job.label, "status": outcome.status.value, "reused": "yes" if hit else "no",
+    return [{"notice": job.label, "status": outcome.status.value,
              "catalogue items": outcome.catalogue_items, "tasks": outcome.tasks,
              "flags": outcome.flags, "warnings": ", ".join(outcome.warnings),
              "corrections": outcome.corrections_applied, "problem": _problem(outcome)}
-            for job, outcome, hit in zip(jobs, outcomes, reused, strict=True)]
+            for job, outcome in zip(jobs, outcomes, strict=True)]
 
 
 def chunk_description(first: int, jobs: list[Job], total: int) -> str:

@@ -1,6 +1,6 @@
 """When a notice need not be extracted again: its cache key, and the outcomes stored under it.
 
-The flow checks each notice of a chunk here, with plain function calls (a
+The flow checks each notice of a batch here, with plain function calls (a
 Prefect task or cache policy per notice costs more than extracting it). A
 notice's outcome is reused when nothing that makes its output has changed:
 
@@ -36,7 +36,7 @@ from pydantic import BaseModel
 from pipeline.corrections import corrections_path
 from pipeline.model import SCHEMA_VERSION, NoticeOutcome, RunStatus
 from pipeline.run import Job, RunOptions
-from pipeline.write import write_json_atomic
+from pipeline.write import write_bytes_atomic
 
 DISTRIBUTION = "eldercare-notices"
 # Outcomes kept between runs, below the output folder (a dot folder is never read as input).
@@ -186,7 +186,8 @@ class OutcomeCache:
         if key is None or outcome.error_code in RETRIED_FAILURES or not (failed or job.output.is_file()):
             return
         stored = StoredOutcome(outcome=outcome, output_sha256=None if failed else file_sha256(job.output))
-        write_json_atomic(self._path(key), stored.model_dump(mode="json"))
+        # Not flushed to disk: an entry lost to a power cut only means the notice runs again.
+        write_bytes_atomic(self._path(key), stored.model_dump_json().encode(), durable=False)
 
     def _path(self, key: str) -> Path:
         return self.folder / f"{key}.json"

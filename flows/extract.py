@@ -1,15 +1,16 @@
 """Prefect flow: extract a batch of notices, one task per chunk of a few hundred.
 
     python -m flows.extract samples/ --out outputs/ [--corrections corrections/]
-        [--runner threads|processes|dask] [--dask-address tcp://HOST:8786] [--refresh]
+        [--runner processes|dask] [--dask-address tcp://HOST:8786] [--refresh]
         [--attach NOTICE FILE...]
 
 Reports to a temporary local Prefect API started for the command, which ends
 with it (even when the command is killed, and so do its worker processes);
 set PREFECT_API_URL to report to a server instead.
-Chunk tasks run in a pool of processes, one a core, unless another runner is
-asked for: threads, or Dask (a cluster at --dask-address, or a local one of
-two workers started for the run). Workers of a remote cluster need
+Each notice is parsed in a worker process under the time and memory limits
+(pipeline/guard.py), one a core, each driven by a thread of the flow that runs
+its chunk tasks, unless Dask is asked for (a cluster at --dask-address, or a
+local one of two workers started for the run). Workers of a remote cluster need
 PREFECT_API_URL of a server they can reach, and the same paths for notices,
 outputs and corrections. A notice whose file, attachment files, corrections
 and pipeline version are unchanged since an earlier run into the same output
@@ -40,7 +41,7 @@ from prefect.settings import PREFECT_API_URL
 
 from flows.artifacts import chunk_description, chunk_table, run_markdown
 from flows.cache import cache_folder
-from flows.chunks import ChunkOutcome, cut_into_chunks, extract_chunk, reusable_outcomes
+from flows.chunks import cached_outcomes, cut_into_chunks, extract_chunk
 from flows.runners import (CHUNKS_IN_FLIGHT_PER_WORKER, RUNNERS, make_task_runner, run_in_chunks,
                            runner_name, runner_workers, workers_share_the_api)
 from flows.server import temporary_server
@@ -56,31 +57,31 @@ from pipeline.write import write_run_summary
 
 # Prefect neither caches nor stores the chunk's result: the notices' own cache is flows/cache.py.
 @task(task_run_name="extract notices {first}+", cache_policy=NO_CACHE, persist_result=False)
-def extract_chunk_task(jobs: list[Job], first: int, total: int, options: RunOptions,
-                       cache_dir: Path, refresh: bool) -> ChunkOutcome:
-    """A chunk of notices (see flows/chunks.py), and its table artifact.
+def extract_chunk_task(jobs: list[Job], keys: list[str | None], first: int, total: int,
+                       options: RunOptions, cache_dir: Path) -> list[NoticeOutcome]:
+    """A chunk of notices and their cache keys (see flows/chunks.py), and its table artifact.
 
     `first` and `total` place the chunk among the notices sent to the workers, for its table.
     """
-    result = extract_chunk(jobs, options, cache_dir, refresh)
-    create_table_artifact(table=chunk_table(jobs, result.outcomes, result.reused),
+    outcomes = extract_chunk(jobs, keys, options, cache_dir)
+    create_table_artifact(table=chunk_table(jobs, outcomes),
                           description=chunk_description(first, jobs, total))
-    return result
+    return outcomes
 
 
 @flow(name="extract-notices")
 def extract_notices(paths: list[str], out: str = "outputs", corrections: str | None = "corrections",
-                    runner: Literal["threads", "processes", "dask"] | None = None,
+                    runner: Literal["processes", "dask"] | None = None,
                     dask_address: str | None = None, refresh: bool = False,
                     attach: dict[str, list[str]] | None = None,
                     workers: int | None = None, time_limit_s: float = DEFAULT_TIME_S,
                     memory_limit_mb: int = DEFAULT_MEMORY_MB) -> list[NoticeOutcome]:
     """Extract every notice under `paths` into `out`, applying reviewers' corrections.
 
-    `runner`: processes (the default), threads, or dask (at `dask_address`, or a
-    local cluster); `refresh`: extract every notice even if its cached outcome holds;
+    `runner`: processes (the default: see flows/runners.py) or dask (at `dask_address`,
+    or a local cluster); `refresh`: extract every notice even if its cached outcome holds;
     `attach`: notice -> attachment files given by hand (folders' 附件 files need none);
-    `workers`: processes of the pool (default: one a core) or of the local Dask cluster (two).
+    `workers`: worker processes (default: one a core) or those of the local Dask cluster (two).
     `time_limit_s`, `memory_limit_mb`: what one notice may take in its guarded worker
     process (pipeline/guard.py), past which it is E013_timeout or E014_too_large.
     One run at a time writes into `out` (pipeline/run_lock.py): a flow run, served or not,
@@ -102,15 +103,14 @@ def _extract_notices(paths: list[str], out: str, corrections: str | None, runner
                                {Path(notice): [Path(file) for file in files]
                                 for notice, files in (attach or {}).items()})
     chunk = {"options": RunOptions(corrections_dir=corrections_dir, limits=limits),
-             "cache_dir": cache_folder(out_dir.resolve()), "refresh": refresh}
-    # Checked here too, so that a run where little changed sends little to the workers.
-    stored = ([None] * len(jobs) if refresh
-              else reusable_outcomes(jobs, chunk["options"], chunk["cache_dir"]))
-    changed = [job for job, outcome in zip(jobs, stored) if outcome is None]
+             "cache_dir": cache_folder(out_dir.resolve())}
+    keys, stored = cached_outcomes(jobs, chunk["options"], chunk["cache_dir"], refresh)
+    changed = {id(job): (job, key) for job, key, outcome in zip(jobs, keys, stored)
+               if outcome is None}
     logger.info("%d notices: %d unchanged since an earlier run, %d to extract",
                 len(jobs), len(jobs) - len(changed), len(changed))
-    fresh = iter(_extract_in_chunks(changed, chunk, runner, dask_address, workers) if changed
-                 else [])
+    fresh = iter(_extract_in_chunks(list(changed.values()), chunk, runner, dask_address, workers)
+                 if changed else [])
     outcomes += [outcome or next(fresh) for outcome in stored]
     reused = sum(outcome is not None for outcome in stored)
     run = write_run_summary(out_dir, outcomes, started, datetime.now(timezone.utc), corrections_dir)
@@ -122,10 +122,12 @@ def _extract_notices(paths: list[str], out: str, corrections: str | None, runner
     return outcomes
 
 
-def _extract_in_chunks(jobs: list[Job], chunk: dict, runner: str | None, dask_address: str | None,
-                       workers: int | None) -> list[NoticeOutcome]:
+def _extract_in_chunks(keyed_jobs: list[tuple[Job, str | None]], chunk: dict, runner: str | None,
+                       dask_address: str | None, workers: int | None) -> list[NoticeOutcome]:
     """The jobs' outcomes, in order, from chunk tasks on the runner; progress logged and drawn."""
     logger = get_run_logger()
+    jobs = [job for job, key in keyed_jobs]
+    key_of = {id(job): key for job, key in keyed_jobs}
     outcomes: list[NoticeOutcome] = []
     progress = BatchProgress(total=len(jobs))
     with workers_share_the_api(), \
@@ -138,13 +140,14 @@ def _extract_in_chunks(jobs: list[Job], chunk: dict, runner: str | None, dask_ad
         logger.info("%d chunks on %d workers", len(chunks), running)
 
         def submit(part: list[Job]):
-            return task_runner.submit(extract_chunk_task, {"jobs": part, "first": next(firsts),
-                                                           "total": len(jobs), **chunk})
+            return task_runner.submit(extract_chunk_task, {
+                "jobs": part, "keys": [key_of[id(job)] for job in part], "first": next(firsts),
+                "total": len(jobs), **chunk})
 
         for done, result in run_in_chunks(submit, chunks, running * CHUNKS_IN_FLIGHT_PER_WORKER):
-            outcomes += result.outcomes
+            outcomes += result
             advance(len(done))
-            if line := progress.add(result.outcomes):
+            if line := progress.add(result):
                 logger.info("%s", line)
     return outcomes
 
@@ -202,7 +205,8 @@ def _an_api() -> Iterator[None]:
         return
     with temporary_server() as url:
         # In the environment and Prefect's process-wide settings, not a context: threads of
-        # Prefect's own (the process pool's log forwarder) would start a server of their own.
+        # Prefect's own (its log and event workers) and a local Dask cluster's workers would
+        # start servers of their own.
         os.environ["PREFECT_API_URL"] = url
         refresh_global_settings_context()
         try:

@@ -1,11 +1,15 @@
 """Where the chunk tasks run, and how a batch of thousands goes through them.
 
-Parsing a notice is CPU-bound Python, so by default tasks run in a pool of
-worker processes, one a core (Prefect's `ProcessPoolTaskRunner`); threads
-share one core under the GIL. A Dask cluster spreads the work over machines:
-an existing one by its address, or a local one started for the run. Worker
-processes live for the whole run, so each loads spaCy and the vocabulary
-(cached in the library's modules) once, not once a chunk.
+Every notice is parsed in a worker process of the guard's (pipeline/guard.py),
+one for each thread that drives it, so the default runner is a pool of
+threads in the flow's process, one a core (Prefect's `ThreadPoolTaskRunner`):
+each thread keeps one core parsing in its own guarded worker, and Prefect's
+bookkeeping stays in one process. (Prefect's process pool would put a second
+process in front of each guarded one, and pay Prefect's start in each: a
+third more CPU on a thousand notices.) A Dask cluster spreads the work over
+machines: an existing one by its address, or a local one started for the
+run. The guard's workers live for the whole run, so each loads spaCy and the
+vocabulary once, not once a chunk.
 
 Notices go to the runner in chunks (flows/chunks.py), a bounded number in
 flight, so the flow holds a few futures whatever the size of the run, and
@@ -20,20 +24,16 @@ from contextlib import contextmanager
 
 from prefect.futures import PrefectFuture
 from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED, temporary_settings
-from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
-from flows.chunks import ChunkOutcome
-from flows.server import die_with_parent
 from pipeline.errors import ExtractionError
 from pipeline.model import NoticeOutcome, RunStatus
 from pipeline.run import Job
 
-RUNNERS = ("threads", "processes", "dask")
+RUNNERS = ("processes", "dask")
 DEFAULT_RUNNER = "processes"
 # A Dask cluster started for the run when no address is given: one task at a time per worker process.
 LOCAL_DASK_CLUSTER = {"n_workers": 2, "threads_per_worker": 1}
-# Threads mostly wait on Prefect's API (parsing holds the GIL): a few per core keep it busy.
-THREADS_PER_CORE = 4
 # Chunk tasks submitted and not yet read, per worker: enough to keep each busy, few to hold.
 CHUNKS_IN_FLIGHT_PER_WORKER = 2
 
@@ -41,8 +41,8 @@ CHUNKS_IN_FLIGHT_PER_WORKER = 2
 def runner_name(requested: str | None, dask_address: str | None) -> str:
     """The runner to use: the one asked for, else dask when an address is given, else processes.
 
-    >>> runner_name(None, None), runner_name(None, "tcp://10.0.0.5:8786"), runner_name("threads", None)
-    ('processes', 'dask', 'threads')
+    >>> runner_name(None, None), runner_name(None, "tcp://10.0.0.5:8786"), runner_name("dask", None)
+    ('processes', 'dask', 'dask')
     """
     name = requested or ("dask" if dask_address else DEFAULT_RUNNER)
     if name not in RUNNERS:
@@ -56,15 +56,12 @@ def make_task_runner(name: str, dask_address: str | None = None,
                      workers: int | None = None) -> TaskRunner:
     """A new, unstarted task runner of that name (see `runner_name`).
 
-    `workers`: processes of the pool (default: one a core) or of the local
-    Dask cluster (default: two); a remote cluster has the workers it has.
+    `workers`: guarded worker processes (default: one a core), or those of the
+    local Dask cluster (default: two); a remote cluster has the workers it has.
     """
-    cores = workers or os.cpu_count() or 1
-    if name == "threads":
-        return ThreadPoolTaskRunner(max_workers=cores * THREADS_PER_CORE)
     if name == "processes":
-        # A worker outlives a killed flow otherwise, waiting on its queue for ever.
-        return ProcessPoolTaskRunner(max_workers=cores, initializer=die_with_parent)
+        # A thread each: the worker process it drives is the guard's (see the module's docstring).
+        return ThreadPoolTaskRunner(max_workers=workers or os.cpu_count() or 1)
     if name == "dask":
         from prefect_dask import DaskTaskRunner  # imports distributed: only when asked for
 
@@ -77,10 +74,8 @@ def make_task_runner(name: str, dask_address: str | None = None,
 
 def runner_workers(task_runner: TaskRunner) -> int:
     """How many tasks the started runner runs at once: what chunks are sized by."""
-    if isinstance(task_runner, ProcessPoolTaskRunner):
-        return task_runner._max_workers
     if isinstance(task_runner, ThreadPoolTaskRunner):
-        return 1  # threads share one core: more chunks would not go faster
+        return task_runner._max_workers
     client = getattr(task_runner, "client", None)  # Dask: the cluster's threads, local or remote
     if client is not None:
         return max(sum(client.nthreads().values()), 1)
@@ -112,11 +107,11 @@ def workers_share_the_api() -> Iterator[None]:
 # --- a batch of thousands in bounded pieces -----------------------------------------------
 
 
-SubmitChunk = Callable[[list[Job]], PrefectFuture[ChunkOutcome]]
+SubmitChunk = Callable[[list[Job]], PrefectFuture[list[NoticeOutcome]]]
 
 
 def run_in_chunks(submit: SubmitChunk, chunks: list[list[Job]],
-                  in_flight: int) -> Iterator[tuple[list[Job], ChunkOutcome]]:
+                  in_flight: int) -> Iterator[tuple[list[Job], list[NoticeOutcome]]]:
     """Each chunk with its outcome, in the chunks' order, at most `in_flight` submitted and unread.
 
     The flow holds a bounded number of futures whatever the size of the run,
@@ -124,7 +119,7 @@ def run_in_chunks(submit: SubmitChunk, chunks: list[list[Job]],
     chunk whose task crashed (its worker died, say) gives each of its notices
     a failed outcome.
     """
-    pending: deque[tuple[list[Job], PrefectFuture[ChunkOutcome]]] = deque()
+    pending: deque[tuple[list[Job], PrefectFuture[list[NoticeOutcome]]]] = deque()
     for chunk in chunks:
         pending.append((chunk, submit(chunk)))
         if len(pending) >= in_flight:
@@ -133,14 +128,14 @@ def run_in_chunks(submit: SubmitChunk, chunks: list[list[Job]],
         yield _outcome(*pending.popleft())
 
 
-def _outcome(chunk: list[Job], future: PrefectFuture[ChunkOutcome]) -> tuple[list[Job], ChunkOutcome]:
+def _outcome(chunk: list[Job], future: PrefectFuture[list[NoticeOutcome]]
+             ) -> tuple[list[Job], list[NoticeOutcome]]:
     try:
         result = future.result(raise_on_failure=False)
     except Exception as error:  # the worker itself failed, e.g. its process died
         result = error
-    if not isinstance(result, ChunkOutcome):
-        result = ChunkOutcome(outcomes=[crashed(job, result) for job in chunk],
-                              reused=[False] * len(chunk))
+    if not isinstance(result, list):
+        result = [crashed(job, result) for job in chunk]
     return chunk, result
 
 

@@ -12,9 +12,7 @@ PREFECT_API_URL is http://127.0.0.1:PORT/api.
 from __future__ import annotations
 
 import argparse
-import ctypes
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -23,6 +21,8 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from pipeline.guard import die_with_parent
 
 PROJECT_HOME = Path(__file__).resolve().parent.parent / ".prefect"
 HOST = "127.0.0.1"
@@ -77,18 +77,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind((HOST, 0))
         return probe.getsockname()[1]
-
-
-# prctl(2) option: the signal this process gets when the thread that started it ends.
-_PR_SET_PDEATHSIG = 1
-
-
-def die_with_parent() -> None:
-    """Ask the kernel to stop this process when its parent ends, even by kill -9 (Linux)."""
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):  # not Linux: the parent's own shutdown must do
-        pass
 
 
 @contextmanager

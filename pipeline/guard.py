@@ -7,24 +7,26 @@ process that the batch's process watches: past `Limits.time_s` or
 `Limits.memory_mb` the worker is killed, the notice gets `E013_timeout` or
 `E014_too_large` naming the limit, and the batch goes on with a new worker.
 
-The worker is long-lived (started once, reused for every notice, restarted
-only after a kill), so a normal notice pays two pipe messages, not a process
-start. The watchdog samples the worker's resident memory against the limit;
-its address space is also capped (`RLIMIT_AS`, a few times the limit, since
-native libraries reserve far more than they touch), so a runaway allocation
-fails inside the worker (`MemoryError`, which the job turns into
+The worker is long-lived (started once per thread that reads notices,
+reused for its every notice, restarted only after a kill), so a normal
+notice pays two pipe messages, not a process start; threads of one process,
+each with its own worker, read notices in parallel. The watchdog samples
+the worker's resident memory against the limit; its address space is also
+capped (`RLIMIT_AS`, a few times the limit, since native libraries reserve
+far more than they touch), so a runaway allocation fails inside the worker (`MemoryError`, which the job turns into
 `E014_too_large`). A long read that makes progress (a scan read by OCR, page
 by page) says so (`still_working`), and its time limit starts again.
 
 The worker is a plain subprocess (`python -m pipeline.guard`), not a
 multiprocessing child: it works the same under a process pool, a thread
 pool or a Dask worker (whose daemon processes may not fork children of their
-own), and it exits by itself when the process that started it goes away
-(its input pipe closes).
+own), and it exits by itself when the thread that started it goes away
+(`die_with_parent`), or its input pipe closes.
 """
 from __future__ import annotations
 
 import atexit
+import ctypes
 import os
 import pickle
 import resource
@@ -62,6 +64,8 @@ _HEADER = struct.Struct("!Q")  # the byte length of each pickled message
 _READY = "ready"
 # Sent by a worker between the steps of a long notice (a page read by OCR): not stuck.
 _STILL_WORKING = "still working"
+# prctl(2) option: the signal this process gets when the thread that started it ends.
+_PR_SET_PDEATHSIG = 1
 # The worker's pipe to its watchdog, inside a worker; None in any other process.
 _replies: Any = None
 
@@ -113,6 +117,7 @@ class _Worker:
 
     def __init__(self, limits: Limits):
         self.limits = limits
+        self.thread = threading.get_ident()  # the worker ends with this thread (`die_with_parent`)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "pipeline.guard", str(limits.memory_mb)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None, close_fds=True)
@@ -200,7 +205,7 @@ def _remove_partial_outputs(output: Path) -> None:
             partial.unlink(missing_ok=True)
 
 
-# --- a pool of idle workers, one per thread in use --------------------------------------
+# --- idle workers, one per thread that uses them ---------------------------------------
 
 _idle: list[_Worker] = []
 _lock = threading.Lock()
@@ -208,8 +213,9 @@ _lock = threading.Lock()
 
 def _take_worker(limits: Limits) -> _Worker:
     with _lock:
+        _idle[:] = [worker for worker in _idle if worker.alive]  # a worker's thread may have ended
         for worker in _idle:
-            if worker.limits == limits and worker.alive:
+            if worker.limits == limits and worker.thread == threading.get_ident():
                 _idle.remove(worker)
                 return worker
     return _Worker(limits)
@@ -271,6 +277,14 @@ def still_working() -> None:
         _send(_replies, _STILL_WORKING)
 
 
+def die_with_parent() -> None:
+    """Ask the kernel to stop this process when its parent ends, even by kill -9 (Linux)."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: the parent's own shutdown must do
+        pass
+
+
 def cap_memory(memory_mb: int) -> None:
     """Cap this process's address space, so that a runaway allocation fails here."""
     limit = memory_mb * ADDRESS_SPACE_PER_MEMORY * 2 ** 20
@@ -284,8 +298,13 @@ def cap_memory(memory_mb: int) -> None:
 
 
 def worker_main(memory_mb: int) -> None:
-    """Read (job, options) messages, answer each with its outcome, until the input ends."""
+    """Read (job, options) messages, answer each with its outcome, until the input ends.
+
+    The worker ends with the thread that started it: at once if that thread's process
+    is killed (its pipe would close only once a notice stuck in a loop is done, never).
+    """
     global _replies
+    die_with_parent()
     replies = _replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a library's print must not break the pipe
     requests = sys.stdin.buffer

@@ -53,10 +53,12 @@ def write_json_atomic(path: Path, data: Any) -> None:
     write_bytes_atomic(path, text.encode("utf-8", errors="backslashreplace"))
 
 
-def write_bytes_atomic(path: Path, payload: bytes) -> None:
+def write_bytes_atomic(path: Path, payload: bytes, durable: bool = True) -> None:
+    """Write bytes atomically (as `write_json_atomic`); `durable`: on disk before it returns,
+    so the file survives a power cut too."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _replace_durably(path, payload)
+        _replace(path, payload, durable)
     except OSError as error:
         if error.errno not in UNWRITABLE_ERRNOS:
             raise
@@ -70,7 +72,7 @@ def output_unwritable(path: Path, error: OSError) -> ExtractionError:
     return ExtractionError("E015_output_unwritable", f"{safe_text(path.parent)}: {reason}")
 
 
-def _replace_durably(path: Path, payload: bytes) -> None:
+def _replace(path: Path, payload: bytes, durable: bool) -> None:
     temporary = path.parent / (f"{_temporary_stem(path)}{secrets.token_hex(TEMP_HEX_DIGITS // 2)}"
                                f"{TEMP_SUFFIX}")
     # 0o666 less the umask, as open() gives any new file; mkstemp's 0600 hid outputs from others.
@@ -78,13 +80,15 @@ def _replace_durably(path: Path, payload: bytes) -> None:
     try:
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(payload)
-            stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    _fsync_folder(path.parent)
+    if durable:
+        _fsync_folder(path.parent)
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -152,11 +156,12 @@ def run_summary(out_dir: Path, outcomes: list, started: datetime, finished: date
     data team looks at after a run.
     """
     notices = []
+    root = out_dir.resolve()
     for outcome in outcomes:
         entry = outcome.model_dump(mode="json")
         entry["path"] = str(Path(outcome.path).resolve())
         if outcome.output:
-            entry["output"] = Path(outcome.output).resolve().relative_to(out_dir.resolve()).as_posix()
+            entry["output"] = Path(outcome.output).resolve().relative_to(root).as_posix()
         notices.append(entry)
     return {
         "schema_version": SCHEMA_VERSION,

@@ -7,15 +7,17 @@ bounded pieces (flows/runners.py), the cache key and the stored outcomes
 """
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
-from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.cache import (RETRIED_FAILURES, OutcomeCache, code_digest, corrections_digest,
                          notice_cache_key, output_missing, pipeline_version)
-from flows.chunks import ChunkOutcome, chunk_sizes, cut_into_chunks, extract_chunk
+from flows.chunks import (MAX_CHUNK, MIN_CHUNK, cached_outcomes, chunk_sizes, cut_into_chunks,
+                          extract_chunk)
 from flows.extract import extract_notices, main
 from flows.runners import (LOCAL_DASK_CLUSTER, make_task_runner, run_in_chunks, runner_name,
                            runner_workers)
@@ -29,7 +31,7 @@ CACHE_SAMPLES = ("001_a30600b97fcb8a62.txt", "002_85df562a159a1afc.txt", "004_96
 
 
 def test_flow_extracts_notices_and_reports_bad_files(prefect_server, tmp_path):
-    # The default runner: task arguments (pydantic Job and RunOptions) go to worker processes.
+    # The default runner: each notice is read in a guarded worker process (pipeline/guard.py).
     bad = tmp_path / "broken.txt"
     bad.write_bytes(b"\x00\x00binary")
     sample = SAMPLES / "txt" / "000_1d3b4e9bec569f5b.txt"
@@ -51,9 +53,9 @@ def test_artifacts_show_each_chunks_notices_and_the_run(tmp_path):
     failed = NoticeOutcome(path="bad|name.pdf", status=RunStatus.failure,
                            error_code="E011_corrupt", error="truncated")
     bad = Job(path=Path("bad|name.pdf"), output=tmp_path / "bad.json", label="bad|name.pdf")
-    rows = chunk_table([job, bad], [outcome, failed], [True, False])
+    rows = chunk_table([job, bad], [outcome, failed])
     assert [row["notice"] for row in rows] == [job.label, bad.label]
-    assert rows[0]["reused"] == "yes" and rows[0]["catalogue items"] == outcome.catalogue_items
+    assert rows[0]["catalogue items"] == outcome.catalogue_items
     assert rows[1]["problem"] == "E011_corrupt: truncated"
     assert chunk_description(250, [job, bad], 1000) == (
         f"Notices 251-252 of 1000 ({job.label} … bad|name.pdf)")
@@ -80,7 +82,7 @@ def test_the_run_artifact_puts_new_failures_and_stale_corrections_first():
     assert "## Needs a person" not in run_markdown([old], new_failures=[])
 
 
-# --- the cache through the flow (threads: what is cached does not depend on the runner) -----
+# --- the cache through the flow ------------------------------------------------------------
 
 
 @pytest.fixture
@@ -93,7 +95,7 @@ def batch(tmp_path):
     out, corrections = tmp_path / "out", tmp_path / "corrections"
 
     def run() -> list[NoticeOutcome]:
-        return extract_notices([str(inputs)], str(out), str(corrections), runner="threads")
+        return extract_notices([str(inputs)], str(out), str(corrections))
 
     return inputs, out, corrections, run
 
@@ -178,7 +180,7 @@ def test_refresh_extracts_every_notice_again(prefect_server, batch):
     inputs, out, corrections, run = batch
     run()
     before = written(out)
-    extract_notices([str(inputs)], str(out), str(corrections), runner="threads", refresh=True)
+    extract_notices([str(inputs)], str(out), str(corrections), refresh=True)
     assert rewritten(before, written(out)) == set(before)
 
 
@@ -201,7 +203,7 @@ def test_a_failing_notice_inside_a_chunk_fails_alone_and_is_tried_again_once_cha
     assert rewritten(before, written(out)) == {"000_broken.json"}
 
 
-# --- a chunk (flows/chunks.py) ---------------------------------------------------------------
+# --- the cache check and a chunk (flows/chunks.py) ---------------------------------------------
 
 
 @pytest.fixture
@@ -217,29 +219,51 @@ def chunk(tmp_path):
     return jobs, tmp_path / "out" / ".notice-cache"
 
 
-def test_a_chunk_extracts_misses_and_reuses_hits(chunk, tmp_path):
+class Checked:
+    """What the flow does with a batch, without Prefect: check the cache, extract the misses
+    as one chunk. `reused` says which notices the check let through."""
+
+    def __init__(self, jobs, options, cache_dir, refresh=False):
+        keys, stored = cached_outcomes(jobs, options, cache_dir, refresh)
+        misses = [index for index, outcome in enumerate(stored) if outcome is None]
+        fresh = iter(extract_chunk([jobs[i] for i in misses], [keys[i] for i in misses], options,
+                                   cache_dir))
+        self.reused = [outcome is not None for outcome in stored]
+        self.outcomes = [outcome or next(fresh) for outcome in stored]
+
+
+def test_the_check_reuses_hits_and_the_chunk_extracts_misses(chunk, tmp_path):
     jobs, cache_dir = chunk
     options = RunOptions(corrections_dir=tmp_path / "corrections")
-    cold = extract_chunk(jobs, options, cache_dir)
+    cold = Checked(jobs, options, cache_dir)
     assert cold.reused == [False, False, False] and all(job.output.is_file() for job in jobs)
-    warm = extract_chunk(jobs, options, cache_dir)
+    warm = Checked(jobs, options, cache_dir)
     assert warm.reused == [True, True, True] and warm.outcomes == cold.outcomes
     jobs[1].path.write_text(jobs[1].path.read_text(encoding="utf-8") + "\n(此件公开发布)\n",
                             encoding="utf-8")
     jobs[2].output.unlink()
-    assert extract_chunk(jobs, options, cache_dir).reused == [True, False, False]
-    assert extract_chunk(jobs, options, cache_dir, refresh=True).reused == [False, False, False]
+    assert Checked(jobs, options, cache_dir).reused == [True, False, False]
+    assert Checked(jobs, options, cache_dir, refresh=True).reused == [False, False, False]
+
+
+def test_a_notice_changed_after_the_check_is_extracted_again_on_the_next_run(chunk):
+    jobs, cache_dir = chunk
+    keys, _ = cached_outcomes(jobs, RunOptions(), cache_dir)
+    # Stored under the key of the check, not of the changed file: the next run tries it again.
+    jobs[0].path.write_text(jobs[0].path.read_text(encoding="utf-8") + "\n(修订)\n", encoding="utf-8")
+    extract_chunk(jobs, keys, RunOptions(), cache_dir)
+    assert Checked(jobs, RunOptions(), cache_dir).reused == [False, True, True]
 
 
 def test_a_changed_correction_re_extracts_its_notice_in_the_chunk(chunk, tmp_path):
     jobs, cache_dir = chunk
     corrections = tmp_path / "corrections"
     options = RunOptions(corrections_dir=corrections)
-    extract_chunk(jobs, options, cache_dir)
+    Checked(jobs, options, cache_dir)
     record = NoticeRecord.model_validate_json(jobs[0].output.read_text(encoding="utf-8"))
     add_correction(corrections, record, record.catalogue[0].id, "/name", "职工养老保险(更正)",
                    author="审核员")
-    corrected = extract_chunk(jobs, options, cache_dir)
+    corrected = Checked(jobs, options, cache_dir)
     assert corrected.reused == [False, True, True]
     assert [o.corrections_applied for o in corrected.outcomes] == [1, 0, 0]
     # Another edit of the same correction file runs the notice once more.
@@ -247,7 +271,7 @@ def test_a_changed_correction_re_extracts_its_notice_in_the_chunk(chunk, tmp_pat
     data = json.loads(own.read_text(encoding="utf-8"))
     data["corrections"][0]["author"] = "复核员"
     own.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    assert extract_chunk(jobs, options, cache_dir).reused == [False, True, True]
+    assert Checked(jobs, options, cache_dir).reused == [False, True, True]
 
 
 def test_a_changed_attachment_file_re_extracts_its_notice_in_the_chunk(chunk, tmp_path):
@@ -255,9 +279,9 @@ def test_a_changed_attachment_file_re_extracts_its_notice_in_the_chunk(chunk, tm
     attached = tmp_path / "in" / "附件1.txt"
     attached.write_text("附件1\n补充说明\n", encoding="utf-8")
     jobs[0] = jobs[0].model_copy(update={"attachments": [(attached, "附件1.txt")]})
-    assert extract_chunk(jobs, RunOptions(), cache_dir).outcomes[0].attachments == [str(attached)]
+    assert Checked(jobs, RunOptions(), cache_dir).outcomes[0].attachments == [str(attached)]
     attached.write_text("附件1\n补充说明(修订)\n", encoding="utf-8")
-    assert extract_chunk(jobs, RunOptions(), cache_dir).reused == [False, True, True]
+    assert Checked(jobs, RunOptions(), cache_dir).reused == [False, True, True]
 
 
 def test_a_failing_notice_is_an_outcome_of_the_chunk_kept_until_its_file_changes(chunk, tmp_path):
@@ -265,13 +289,13 @@ def test_a_failing_notice_is_an_outcome_of_the_chunk_kept_until_its_file_changes
     broken = tmp_path / "in" / "broken.txt"
     broken.write_bytes(b"")
     jobs.insert(1, Job(path=broken, output=tmp_path / "out" / "broken.json", label="broken.txt"))
-    result = extract_chunk(jobs, RunOptions(), cache_dir)
+    result = Checked(jobs, RunOptions(), cache_dir)
     assert [o.error_code for o in result.outcomes] == [None, "E001_empty_file", None, None]
     assert all(job.output.is_file() for job in jobs if job.path != broken)
-    again = extract_chunk(jobs, RunOptions(), cache_dir)
+    again = Checked(jobs, RunOptions(), cache_dir)
     assert again.reused == [True, True, True, True] and again.outcomes[1].error_code == "E001_empty_file"
     broken.write_text("某县人民政府办公室关于基本养老服务的通知\n", encoding="utf-8")
-    assert extract_chunk(jobs, RunOptions(), cache_dir).reused == [True, False, True, True]
+    assert Checked(jobs, RunOptions(), cache_dir).reused == [True, False, True, True]
 
 
 def test_a_failure_of_the_moment_is_tried_on_every_run(chunk):
@@ -285,12 +309,14 @@ def test_a_failure_of_the_moment_is_tried_on_every_run(chunk):
 
 def test_batches_are_cut_in_order_large_chunks_first_none_beyond_the_largest():
     sizes = chunk_sizes(5000, 2)
-    assert sum(sizes) == 5000 and max(sizes) == 250
-    assert sizes == sorted(sizes, reverse=True) and sizes[-2] == 25  # the workers end together
-    assert chunk_sizes(10, 4) == [10]
+    assert sum(sizes) == 5000 and max(sizes) == MAX_CHUNK
+    assert sizes == sorted(sizes, reverse=True)
+    assert MIN_CHUNK <= sizes[-1] < 2 * MIN_CHUNK  # the workers end together
+    assert len(sizes) < 5000 / MAX_CHUNK + 6  # each chunk costs Prefect a task
+    assert chunk_sizes(10, 4) == [10] and chunk_sizes(MAX_CHUNK + 5, 1) == [MAX_CHUNK, 5]
     jobs = [Job(path=Path(f"{n}.txt"), output=Path(f"{n}.json"), label=f"{n}.txt") for n in range(60)]
     chunks = cut_into_chunks(jobs, 2)
-    assert [len(c) for c in chunks] == [25, 25, 10] and sum(chunks, []) == jobs
+    assert [len(c) for c in chunks] == [30, 30] and sum(chunks, []) == jobs
 
 
 def test_a_stored_outcome_that_cannot_be_read_is_not_reused(chunk):
@@ -391,19 +417,18 @@ def test_the_runner_is_processes_unless_asked_and_an_address_means_dask():
     with pytest.raises(ValueError, match="unknown task runner"):
         runner_name("gpu", None)
     with pytest.raises(ValueError, match="needs the dask runner"):
-        runner_name("threads", "tcp://127.0.0.1:8786")
+        runner_name("processes", "tcp://127.0.0.1:8786")
     with pytest.raises(SystemExit):
-        main(["notices", "--runner", "threads", "--dask-address", "tcp://127.0.0.1:8786"])
+        main(["notices", "--runner", "processes", "--dask-address", "tcp://127.0.0.1:8786"])
 
 
 def test_task_runners_are_built_for_the_machine_or_the_cluster():
     from prefect_dask import DaskTaskRunner
 
+    # A thread a worker: the worker processes are the guard's (flows/runners.py).
     processes = make_task_runner("processes", workers=3)
-    assert isinstance(processes, ProcessPoolTaskRunner) and processes._max_workers == 3
-    assert runner_workers(processes) == 3
-    threads = make_task_runner("threads", workers=2)
-    assert isinstance(threads, ThreadPoolTaskRunner) and runner_workers(threads) == 1
+    assert isinstance(processes, ThreadPoolTaskRunner) and runner_workers(processes) == 3
+    assert runner_workers(make_task_runner("processes")) == os.cpu_count()
     local = make_task_runner("dask")
     assert isinstance(local, DaskTaskRunner) and local.cluster_kwargs == LOCAL_DASK_CLUSTER
     assert make_task_runner("dask", workers=4).cluster_kwargs["n_workers"] == 4
@@ -422,8 +447,7 @@ class FakeFuture:
         self.counter["open"] -= 1
         if self.error:
             raise self.error
-        return ChunkOutcome(outcomes=[NoticeOutcome(path=str(job.path), status=RunStatus.success)
-                                      for job in self.jobs], reused=[False] * len(self.jobs))
+        return [NoticeOutcome(path=str(job.path), status=RunStatus.success) for job in self.jobs]
 
 
 def test_chunks_keep_the_order_bound_what_is_in_flight_and_report_crashes():
@@ -438,7 +462,7 @@ def test_chunks_keep_the_order_bound_what_is_in_flight_and_report_crashes():
     chunks = [jobs[start:start + 5] for start in range(0, 23, 5)]
     results = list(run_in_chunks(submit, chunks, in_flight=2))
     assert [chunk for chunk, _ in results] == chunks
-    outcomes = [outcome for _, result in results for outcome in result.outcomes]
+    outcomes = [outcome for _, result in results for outcome in result]
     assert [outcome.path for outcome in outcomes] == [str(job.path) for job in jobs]
     assert counter["most"] == 2
     crashed = [outcome for outcome in outcomes if outcome.status is RunStatus.failure]
@@ -448,7 +472,6 @@ def test_chunks_keep_the_order_bound_what_is_in_flight_and_report_crashes():
 
 def test_a_killed_flow_leaves_no_server_or_worker_behind(tmp_path):
     """kill -9 of the flow command mid-run: its temporary server and its workers end with it."""
-    import os
     import signal
     import subprocess
     import sys
@@ -456,7 +479,7 @@ def test_a_killed_flow_leaves_no_server_or_worker_behind(tmp_path):
 
     inputs = tmp_path / "in"
     inputs.mkdir()
-    for copy in range(40):  # enough notices that the run is still going when it is killed
+    for copy in range(200):  # enough notices that the run is still going when it is killed
         for name in CACHE_SAMPLES:
             shutil.copy(SAMPLES / "txt" / name, inputs / f"{copy:02d}_{name}")
     out = tmp_path / "out"

@@ -60,6 +60,33 @@ def test_one_worker_reads_notice_after_notice(tmp_path):
     assert (tmp_path / "a" / "good.json").read_bytes() == (tmp_path / "b" / "good.json").read_bytes()
 
 
+def test_threads_read_in_workers_of_their_own_that_end_with_them(tmp_path):
+    """The flow's threads each drive a worker, in parallel; a thread's worker goes with it."""
+    import threading
+    import time
+
+    options, path = RunOptions(limits=Limits()), notice(tmp_path)
+    outcomes, workers = {}, {}
+
+    def read(name: str) -> None:
+        outcomes[name] = process_job(job(path, tmp_path / name), options)
+        workers[name] = next(w for w in guard._idle if w.thread == threading.get_ident())
+
+    threads = [threading.Thread(target=read, args=(name,)) for name in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(outcome.status is RunStatus.success for outcome in outcomes.values())
+    assert workers["a"].process.pid != workers["b"].process.pid
+    deadline = time.monotonic() + 10
+    while any(worker.alive for worker in workers.values()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(worker.alive for worker in workers.values())
+    # This thread starts a worker of its own rather than take a dead one.
+    assert process_job(job(path, tmp_path / "c"), options).status is RunStatus.success
+
+
 def test_guarded_and_unguarded_runs_write_the_same_record(tmp_path):
     path = notice(tmp_path)
     process_job(job(path, tmp_path / "guarded"), RunOptions())
