@@ -4,7 +4,8 @@ A chunk's table has a row per notice it extracted (its counts, warnings,
 failure); the run's summary has counts (how many notices were reused from
 the cache among them), warnings by code and the failures. The records
 themselves stay in the output files and the review page: an artifact per
-notice would cost Prefect more than the extraction. Plain functions of outcomes, so they are tested without Prefect.
+notice would cost Prefect more than the extraction. Plain functions of
+outcomes, so they are tested without Prefect.
 """
 from __future__ import annotations
 

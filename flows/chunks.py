@@ -19,21 +19,19 @@ from pipeline.run import Job, RunOptions, run_jobs
 
 # The largest chunk: a few hundred notices, a minute or two of one core's work.
 MAX_CHUNK = 250
-# The smallest chunk (but the batch's last): a chunk task costs Prefect about 0.2 s, ten notices.
+# The smallest chunk (but of a batch smaller than it): a chunk task costs Prefect about 0.2 s
+# of CPU, ten notices.
 MIN_CHUNK = 25
-# Chunks shrink as the batch runs down so that the workers finish together: each takes
-# what is left per worker ("guided" scheduling), so a batch of n notices is cut in about
-# log2(n / MIN_CHUNK) + n / MAX_CHUNK chunks.
-SHARE_OF_WHAT_IS_LEFT = 1.0
 
 
 def chunk_sizes(total: int, workers: int, largest: int = MAX_CHUNK,
                 smallest: int = MIN_CHUNK) -> list[int]:
     """How many notices each chunk takes, in order: large first, small at the end.
 
-    Every worker gets work from the start, and the last chunks are small, so
-    no worker is left with a long chunk while the others wait. No chunk is
-    smaller than `smallest` unless the whole batch is.
+    Each chunk takes what is left per worker ("guided" scheduling): every
+    worker gets work from the start, and the last chunks are small, so no
+    worker is left with a long chunk while the others wait. A batch of n
+    notices is cut in about log2(n / smallest) + n / largest chunks.
 
     >>> chunk_sizes(1000, 2)
     [250, 250, 250, 125, 63, 31, 31]
@@ -43,7 +41,7 @@ def chunk_sizes(total: int, workers: int, largest: int = MAX_CHUNK,
     sizes: list[int] = []
     left = total
     while left > 0:
-        size = math.ceil(left * SHARE_OF_WHAT_IS_LEFT / max(workers, 1))
+        size = math.ceil(left / max(workers, 1))
         size = min(max(size, smallest), largest, left)
         if left - size < smallest and left <= largest:
             size = left  # a remainder smaller than a chunk goes with this one

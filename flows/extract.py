@@ -105,12 +105,11 @@ def _extract_notices(paths: list[str], out: str, corrections: str | None, runner
     chunk = {"options": RunOptions(corrections_dir=corrections_dir, limits=limits),
              "cache_dir": cache_folder(out_dir.resolve())}
     keys, stored = cached_outcomes(jobs, chunk["options"], chunk["cache_dir"], refresh)
-    changed = {id(job): (job, key) for job, key, outcome in zip(jobs, keys, stored)
-               if outcome is None}
+    changed = [(job, key) for job, key, outcome in zip(jobs, keys, stored) if outcome is None]
     logger.info("%d notices: %d unchanged since an earlier run, %d to extract",
                 len(jobs), len(jobs) - len(changed), len(changed))
-    fresh = iter(_extract_in_chunks(list(changed.values()), chunk, runner, dask_address, workers)
-                 if changed else [])
+    fresh = iter(_extract_in_chunks(changed, chunk, runner, dask_address, workers) if changed
+                 else [])
     outcomes += [outcome or next(fresh) for outcome in stored]
     reused = sum(outcome is not None for outcome in stored)
     run = write_run_summary(out_dir, outcomes, started, datetime.now(timezone.utc), corrections_dir)

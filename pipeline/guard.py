@@ -13,8 +13,8 @@ notice pays two pipe messages, not a process start; threads of one process,
 each with its own worker, read notices in parallel. The watchdog samples
 the worker's resident memory against the limit; its address space is also
 capped (`RLIMIT_AS`, a few times the limit, since native libraries reserve
-far more than they touch), so a runaway allocation fails inside the worker (`MemoryError`, which the job turns into
-`E014_too_large`). A long read that makes progress (a scan read by OCR, page
+far more than they touch), so a runaway allocation fails inside the worker
+(`MemoryError`, which the job turns into `E014_too_large`). A long read that makes progress (a scan read by OCR, page
 by page) says so (`still_working`), and its time limit starts again.
 
 The worker is a plain subprocess (`python -m pipeline.guard`), not a
@@ -212,13 +212,17 @@ _lock = threading.Lock()
 
 
 def _take_worker(limits: Limits) -> _Worker:
+    """This thread's idle worker for these limits, or a new one."""
     with _lock:
-        _idle[:] = [worker for worker in _idle if worker.alive]  # a worker's thread may have ended
-        for worker in _idle:
-            if worker.limits == limits and worker.thread == threading.get_ident():
-                _idle.remove(worker)
-                return worker
-    return _Worker(limits)
+        ended = [worker for worker in _idle if not worker.alive]  # their threads have ended
+        _idle[:] = [worker for worker in _idle if worker.alive]
+        mine = next((worker for worker in _idle if worker.limits == limits
+                     and worker.thread == threading.get_ident()), None)
+        if mine is not None:
+            _idle.remove(mine)
+    for worker in ended:
+        worker.kill()  # reaped, its pipes closed
+    return mine or _Worker(limits)
 
 
 def _give_back(worker: _Worker) -> None:
