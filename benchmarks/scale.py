@@ -1,18 +1,21 @@
 """The Prefect flow beside the library alone, on batches of thousands of generated notices.
 
-    python benchmarks/scale.py [--counts 1000 5000] [--cases library processes:1 processes:2 dask:2]
+    python benchmarks/scale.py [--counts 1000 5000] [--cases library library:2 processes:1 processes:2 dask:2]
                                [--rounds N] [--work DIR] [--seed N]
 
-A case is `library` (`pipeline extract`'s batch runner, one process, one core)
-or `RUNNER:WORKERS` for the flow (`processes:2`: a pool of two processes;
+A case is `library` (`pipeline extract`'s batch runner, one process, one core),
+`library:2` (two of them at once, each on half of the batch's folders: the
+split no scheduler can beat, so the floor of any two-worker run) or
+`RUNNER:WORKERS` for the flow (`processes:2`: two guarded worker processes;
 `dask:2`: a local Dask cluster of two workers). Each flow case runs cold (an
 empty output folder) then warm (the same folder again: every notice
 unchanged, so the cache should skip them all); the library has no cache and
 runs once. Every run is a fresh process with its own Prefect home (an empty
-database); the flow's temporary server is started before the clock, as it is
-once a run. The cases run in turn, `--rounds` times over: a shared machine's
-speed drifts by a tenth or more over minutes, so each flow run is set against
-the library run of its own round, and the summary gives the medians. Measured: wall seconds of the run, notices a second, CPU
+database); the flow runs as `python -m flows.extract` runs it, with the
+temporary server started before the clock, as it is once a run. The cases
+run in turn, `--rounds` times over: a shared machine's speed drifts by a
+tenth or more over minutes, so each flow run is set against the library run
+of its own round, and the summary gives the medians. Measured: wall seconds of the run, notices a second, CPU
 seconds of every process the run used (the flow's own, its workers', the
 server's; the library's own), peak memory (VmHWM) of the main process and
 its resident memory at each quarter of the run. Notices come from
@@ -41,9 +44,7 @@ from benchmarks.generate_batch import generate  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "scale_results.md"
 RESULT_PREFIX = "SCALE-RESULT "
-DEFAULT_CASES = ["library", "processes:1", "processes:2", "dask:2"]
-# Seconds the temporary server may take to start on a busy machine (Prefect's default: 20).
-SERVER_START_TIMEOUT = 180
+DEFAULT_CASES = ["library", "library:2", "processes:1", "processes:2", "dask:2"]
 # How often the child samples its own resident memory.
 SAMPLE_SECONDS = 0.5
 
@@ -63,7 +64,7 @@ def cpu_seconds(who: int) -> float:
     """User and system CPU of this process (RUSAGE_SELF) or of its ended children (RUSAGE_CHILDREN).
 
     Children count once they have ended and been waited for, with their own
-    waited-for children: the pool's or the Dask cluster's worker processes, and
+    waited-for children: the Dask cluster's worker processes, and
     the guard's workers (pipeline/guard.py) that parse the notices.
     """
     usage = resource.getrusage(who)
@@ -78,7 +79,7 @@ ORPHANS_EXIT_S = 30
 
 def adopt_orphans() -> None:
     """Make this process the subreaper of its descendants, so that `reap_orphans` can
-    count the CPU of workers whose parent never waited for them (a pool worker's guard)."""
+    count the CPU of workers whose parent never waited for them (a Dask worker's guard)."""
     import ctypes
 
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
@@ -129,15 +130,15 @@ class MemoryMonitor(threading.Thread):
         return figures
 
 
-def child_library(notices: Path, out: Path) -> dict:
-    """`pipeline extract`'s batch runner on the folder, in this process."""
+def child_library(notices: list[Path], out: Path) -> dict:
+    """`pipeline extract`'s batch runner on the folders, in this process."""
     from pipeline.cli import run_extract
     from pipeline.guard import close_workers
 
     monitor, before = MemoryMonitor(), cpu_seconds(resource.RUSAGE_SELF)
     monitor.start()
     started = time.perf_counter()
-    run_extract([notices], out, corrections_dir=None)
+    run_extract(notices, out, corrections_dir=None)
     seconds = time.perf_counter() - started
     ended = cpu_seconds(resource.RUSAGE_CHILDREN)
     close_workers()
@@ -151,39 +152,35 @@ def child_library(notices: Path, out: Path) -> dict:
 
 
 def child_flow(notices: Path, out: Path, runner: str, workers: int) -> dict:
-    """One flow run with a temporary server started before the clock."""
+    """One flow run as `python -m flows.extract` makes it, its temporary server started
+    before the clock (`flows.extract.an_api`)."""
     import psutil
-    from prefect.server.api.server import SubprocessASGIServer
-    from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from flows.extract import extract_notices
+    from flows.extract import an_api, extract_notices
     from pipeline.guard import close_workers
 
-    server = SubprocessASGIServer()
     started = time.perf_counter()
-    server.start(timeout=SERVER_START_TIMEOUT)
-    server_start = time.perf_counter() - started
-    server_process = psutil.Process(server.server_process.pid)
+    with an_api():
+        server_start = time.perf_counter() - started
+        server = next(child for child in psutil.Process().children() if "uvicorn" in child.cmdline())
 
-    def server_cpu() -> float:
-        return sum(process.cpu_times().user + process.cpu_times().system
-                   for process in [server_process, *server_process.children(recursive=True)])
+        def server_cpu() -> float:
+            return sum(process.cpu_times().user + process.cpu_times().system
+                       for process in [server, *server.children(recursive=True)])
 
-    monitor = MemoryMonitor()
-    own, ended, served = (cpu_seconds(resource.RUSAGE_SELF), cpu_seconds(resource.RUSAGE_CHILDREN),
-                          server_cpu())
-    with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+        monitor = MemoryMonitor()
+        own, ended, served = (cpu_seconds(resource.RUSAGE_SELF),
+                              cpu_seconds(resource.RUSAGE_CHILDREN), server_cpu())
         monitor.start()
         started = time.perf_counter()
         outcomes = extract_notices([str(notices)], str(out), corrections=None, runner=runner,
                                    workers=workers)
         seconds = time.perf_counter() - started
-    quarters, peak = monitor.quarters(), status_kib("VmHWM") / 1024
-    own, served = cpu_seconds(resource.RUSAGE_SELF) - own, server_cpu() - served
-    close_workers()  # the guard's workers of a thread runner, and of the flow's own process
-    # those of the pool's workers, which exit without waiting for theirs
-    reap_orphans(keep=frozenset({server_process.pid}))
-    workers_cpu = cpu_seconds(resource.RUSAGE_CHILDREN) - ended  # the workers ended with the run
+        quarters, peak = monitor.quarters(), status_kib("VmHWM") / 1024
+        own, served = cpu_seconds(resource.RUSAGE_SELF) - own, server_cpu() - served
+        close_workers()  # the guard's workers of the runner's threads
+        reap_orphans(keep=frozenset({server.pid}))  # a Dask cluster's, which exit by themselves
+        workers_cpu = cpu_seconds(resource.RUSAGE_CHILDREN) - ended  # the workers ended with the run
     return {"notices": len(outcomes), "seconds": seconds,
             "failed": sum(outcome.status.value == "failure" for outcome in outcomes),
             "main_cpu_s": own, "workers_cpu_s": workers_cpu, "server_cpu_s": served,
@@ -201,20 +198,43 @@ def notices_folder(work: Path, count: int, seed: int) -> Path:
 
 
 def run_case(notices: Path, out: Path, case: str, home: Path) -> dict:
-    """A child process for one run, with its own Prefect home."""
-    env = dict(os.environ, PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false",
-               PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS=str(SERVER_START_TIMEOUT))
+    """A child process for one run, with its own Prefect home; `library:2` runs two at once,
+    each on half of the batch's folders into its own output folder."""
+    env = dict(os.environ, PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false")
     before = _mtimes(out)
-    done = subprocess.run([sys.executable, __file__, "--child", case, "--notices", str(notices),
-                           "--out", str(out)],
-                          env=env, cwd=ROOT, capture_output=True, text=True)
-    lines = [line for line in done.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
-    if not lines:
-        raise RuntimeError(f"{case} run failed ({done.returncode}):\n{done.stderr[-4000:]}")
-    result = json.loads(lines[-1][len(RESULT_PREFIX):])
+    if case == "library:2":
+        folders = sorted(path for path in notices.iterdir() if path.is_dir())
+        halves = [folders[:len(folders) // 2], folders[len(folders) // 2:]]
+        children = [_start_child("library", half, out / f"half-{number}", env)
+                    for number, half in enumerate(halves)]
+        results = [_child_result(child, "library:2") for child in children]
+        result = {"notices": sum(r["notices"] for r in results),
+                  "seconds": max(r["seconds"] for r in results),  # they started together
+                  **{figure: sum(r[figure] for r in results)
+                     for figure in ("failed", "main_cpu_s", "workers_cpu_s", "server_cpu_s")},
+                  "server_start_s": 0.0, "peak_mib": max(r["peak_mib"] for r in results),
+                  "rss_quarters_mib": [max(quarter) for quarter in
+                                       zip(*(r["rss_quarters_mib"] for r in results))]}
+    else:
+        result = _child_result(_start_child(case, [notices], out, env), case)
     after = _mtimes(out)
     result["rewritten"] = sum(1 for path, mtime in after.items() if before.get(path) != mtime)
     return result
+
+
+def _start_child(case: str, notices: list[Path], out: Path, env: dict) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, __file__, "--child", case, "--out", str(out),
+                             "--notices", *map(str, notices)],
+                            env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+def _child_result(child: subprocess.Popen, case: str) -> dict:
+    stdout, stderr = child.communicate()
+    lines = [line for line in stdout.splitlines() if line.startswith(RESULT_PREFIX)]
+    if not lines:
+        raise RuntimeError(f"{case} run failed ({child.returncode}):\n{stderr[-4000:]}")
+    return json.loads(lines[-1][len(RESULT_PREFIX):])
 
 
 def _mtimes(out: Path) -> dict[str, int]:
@@ -233,7 +253,7 @@ def bench(counts: list[int], cases: list[str], work: Path, seed: int,
             for case in cases:
                 out = work / f"out-{count}-{case.replace(':', '-')}"
                 shutil.rmtree(out, ignore_errors=True)  # a cold run starts from nothing
-                for label in (("cold",) if case == "library" else ("cold", "warm")):
+                for label in (("cold",) if case.startswith("library") else ("cold", "warm")):
                     with tempfile.TemporaryDirectory(prefix="prefect-home-") as home:
                         result = run_case(notices, out, case, Path(home))
                     yield {"count": count, "round": round_number, "case": case, "run": label,
@@ -244,7 +264,9 @@ def total_cpu(row: dict) -> float:
     return row["main_cpu_s"] + row["workers_cpu_s"] + row["server_cpu_s"]
 
 
-CASE_NAMES = {"library": "library alone, 1 process", "processes:1": "flow, 1 process worker",
+CASE_NAMES = {"library": "library alone, 1 process",
+              "library:2": "library, 2 processes at once, a half each (the ideal split)",
+              "processes:1": "flow, 1 process worker",
               "processes:2": "flow, 2 process workers", "dask:2": "flow, Dask, 2 workers"}
 
 
@@ -306,7 +328,7 @@ def summary_rows(rows: list[dict]) -> list[str]:
 def report(rows: list[dict]) -> str:
     from flows.chunks import MAX_CHUNK, MIN_CHUNK
 
-    starts = [row["server_start_s"] for row in rows if row["case"] != "library"]
+    starts = [row["server_start_s"] for row in rows if not row["case"].startswith("library")]
     lines = ["# Scale benchmark results", "",
              f"Machine: {os.cpu_count()} cores, shared; Python {sys.version.split()[0]}. "
              "Notices: benchmarks/generate_batch.py. The flow runs one Prefect task per chunk "
@@ -330,7 +352,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, help="where notices and outputs go (default: a temporary folder)")
     parser.add_argument("--results", type=Path, default=RESULTS, help="the results file to write")
     parser.add_argument("--child", help=argparse.SUPPRESS)
-    parser.add_argument("--notices", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--notices", type=Path, nargs="+", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -339,7 +361,7 @@ def main() -> None:
             figures = child_library(args.notices, args.out)
         else:
             runner, _, workers = args.child.partition(":")
-            figures = child_flow(args.notices, args.out, runner, int(workers or 2))
+            figures = child_flow(args.notices[0], args.out, runner, int(workers or 2))
         print(RESULT_PREFIX + json.dumps(figures), flush=True)
         return
     rows: list[dict] = []

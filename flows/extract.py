@@ -37,7 +37,8 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import refresh_global_settings_context
-from prefect.settings import PREFECT_API_URL
+from prefect.settings import (PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+                              temporary_settings)
 
 from flows.artifacts import chunk_description, chunk_table, run_markdown
 from flows.cache import cache_folder
@@ -127,7 +128,6 @@ def _extract_in_chunks(keyed_jobs: list[tuple[Job, str | None]], chunk: dict, ru
     logger = get_run_logger()
     jobs = [job for job, key in keyed_jobs]
     key_of = {id(job): key for job, key in keyed_jobs}
-    outcomes: list[NoticeOutcome] = []
     progress = BatchProgress(total=len(jobs))
     with workers_share_the_api(), \
             make_task_runner(runner_name(runner, dask_address), dask_address,
@@ -143,12 +143,13 @@ def _extract_in_chunks(keyed_jobs: list[tuple[Job, str | None]], chunk: dict, ru
                 "jobs": part, "keys": [key_of[id(job)] for job in part], "first": next(firsts),
                 "total": len(jobs), **chunk})
 
-        for done, result in run_in_chunks(submit, chunks, running * CHUNKS_IN_FLIGHT_PER_WORKER):
-            outcomes += result
-            advance(len(done))
+        by_chunk: list[list[NoticeOutcome]] = [[] for _ in chunks]
+        for index, result in run_in_chunks(submit, chunks, running * CHUNKS_IN_FLIGHT_PER_WORKER):
+            by_chunk[index] = result
+            advance(len(result))
             if line := progress.add(result):
                 logger.info("%s", line)
-    return outcomes
+    return [outcome for result in by_chunk for outcome in result]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -182,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     if any(len(given) < 2 for given in args.attach):
         parser.error("--attach takes a notice and at least one attachment file")
     try:
-        with _an_api():
+        with an_api():
             outcomes = extract_notices(args.paths, args.out, args.corrections, runner=args.runner,
                                        dask_address=args.dask_address, refresh=args.refresh,
                                        workers=args.workers, time_limit_s=args.time_limit,
@@ -196,9 +197,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 @contextmanager
-def _an_api() -> Iterator[None]:
+def an_api() -> Iterator[None]:
     """The server at PREFECT_API_URL, or else a temporary one that ends with this command,
-    even when it is killed (flows/server.py), and with it the worker processes."""
+    even when it is killed (flows/server.py), and with it the worker processes.
+
+    Flow runs on a temporary server send no heartbeats: they tell a lasting
+    server which runs crashed, and this one ends with the run (the flow would
+    wait up to a second at its end for the heartbeat thread).
+    """
     if PREFECT_API_URL.value():
         yield
         return
@@ -209,7 +215,8 @@ def _an_api() -> Iterator[None]:
         os.environ["PREFECT_API_URL"] = url
         refresh_global_settings_context()
         try:
-            yield
+            with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+                yield
         finally:
             _send_what_is_queued()
             del os.environ["PREFECT_API_URL"]

@@ -12,15 +12,16 @@ run. The guard's workers live for the whole run, so each loads spaCy and the
 vocabulary once, not once a chunk.
 
 Notices go to the runner in chunks (flows/chunks.py), a bounded number in
-flight, so the flow holds a few futures whatever the size of the run, and
-progress is logged as chunks finish. Plain functions, tested without a flow.
+flight, so the flow holds a few futures whatever the size of the run; a chunk
+is read as soon as it finishes, and progress is logged then. Plain functions, tested without a flow.
 """
 from __future__ import annotations
 
 import os
-from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from itertools import islice
+from queue import SimpleQueue
 
 from prefect.futures import PrefectFuture
 from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED, temporary_settings
@@ -111,32 +112,42 @@ SubmitChunk = Callable[[list[Job]], PrefectFuture[list[NoticeOutcome]]]
 
 
 def run_in_chunks(submit: SubmitChunk, chunks: list[list[Job]],
-                  in_flight: int) -> Iterator[tuple[list[Job], list[NoticeOutcome]]]:
-    """Each chunk with its outcome, in the chunks' order, at most `in_flight` submitted and unread.
+                  in_flight: int) -> Iterator[tuple[int, list[NoticeOutcome]]]:
+    """Each chunk's index and outcomes as the chunk finishes, at most `in_flight` submitted
+    and unread.
 
     The flow holds a bounded number of futures whatever the size of the run,
-    and the workers always have work queued while the flow reads results. A
-    chunk whose task crashed (its worker died, say) gives each of its notices
-    a failed outcome.
+    and a worker that finishes gets the next chunk at once: read in the
+    chunks' order, a long chunk would keep the next one from being submitted
+    while the other workers wait. A chunk whose task crashed (its worker
+    died, say) gives each of its notices a failed outcome.
     """
-    pending: deque[tuple[list[Job], PrefectFuture[list[NoticeOutcome]]]] = deque()
-    for chunk in chunks:
-        pending.append((chunk, submit(chunk)))
-        if len(pending) >= in_flight:
-            yield _outcome(*pending.popleft())
+    finished: SimpleQueue[int] = SimpleQueue()  # indexes, put by the futures' done callbacks
+    pending: dict[int, PrefectFuture[list[NoticeOutcome]]] = {}
+    upcoming = iter(enumerate(chunks))
+
+    def submit_next() -> None:
+        for index, chunk in islice(upcoming, 1):
+            pending[index] = future = submit(chunk)
+            future.add_done_callback(lambda _, index=index: finished.put(index))
+
+    for _ in range(in_flight):
+        submit_next()
     while pending:
-        yield _outcome(*pending.popleft())
+        index = finished.get()
+        outcomes = _outcomes(chunks[index], pending.pop(index))
+        submit_next()
+        yield index, outcomes
 
 
-def _outcome(chunk: list[Job], future: PrefectFuture[list[NoticeOutcome]]
-             ) -> tuple[list[Job], list[NoticeOutcome]]:
+def _outcomes(chunk: list[Job], future: PrefectFuture[list[NoticeOutcome]]) -> list[NoticeOutcome]:
     try:
         result = future.result(raise_on_failure=False)
     except Exception as error:  # the worker itself failed, e.g. its process died
         result = error
     if not isinstance(result, list):
         result = [crashed(job, result) for job in chunk]
-    return chunk, result
+    return result
 
 
 def crashed(job: Job, error: object) -> NoticeOutcome:

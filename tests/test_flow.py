@@ -436,12 +436,24 @@ def test_task_runners_are_built_for_the_machine_or_the_cluster():
 
 
 class FakeFuture:
-    """A finished chunk task: its outcomes, or the error that crashed it."""
+    """A chunk task: its outcomes, or the error that crashed it, once `finish` is called."""
 
     def __init__(self, jobs, counter, error=None):
         self.jobs, self.counter, self.error = jobs, counter, error
+        self.callbacks, self.done = [], False
         counter["open"] += 1
         counter["most"] = max(counter["most"], counter["open"])
+
+    def add_done_callback(self, callback):
+        if self.done:
+            callback(self)
+        else:
+            self.callbacks.append(callback)
+
+    def finish(self):
+        self.done = True
+        for callback in self.callbacks:
+            callback(self)
 
     def result(self, raise_on_failure=True):
         self.counter["open"] -= 1
@@ -450,21 +462,27 @@ class FakeFuture:
         return [NoticeOutcome(path=str(job.path), status=RunStatus.success) for job in self.jobs]
 
 
-def test_chunks_keep_the_order_bound_what_is_in_flight_and_report_crashes():
+def test_chunks_are_read_as_they_finish_bound_what_is_in_flight_and_report_crashes():
     jobs = [Job(path=Path(f"{n}.txt"), output=Path(f"{n}.json"), label=f"{n}.txt")
             for n in range(23)]
+    chunks = [jobs[start:start + 5] for start in range(0, 23, 5)]
     counter = {"open": 0, "most": 0}
+    futures = []
 
     def submit(chunk):
         crash = RuntimeError("worker died") if chunk[0].label == "10.txt" else None
-        return FakeFuture(chunk, counter, crash)
+        futures.append(future := FakeFuture(chunk, counter, crash))
+        if len(futures) > 1:
+            future.finish()
+        if len(futures) == 3:
+            futures[0].finish()  # the first, long chunk ends while the third runs
+        return future
 
-    chunks = [jobs[start:start + 5] for start in range(0, 23, 5)]
     results = list(run_in_chunks(submit, chunks, in_flight=2))
-    assert [chunk for chunk, _ in results] == chunks
-    outcomes = [outcome for _, result in results for outcome in result]
-    assert [outcome.path for outcome in outcomes] == [str(job.path) for job in jobs]
+    assert [index for index, _ in results] == [1, 0, 2, 3, 4]  # the long one held nothing back
     assert counter["most"] == 2
+    outcomes = [outcome for _, result in sorted(results) for outcome in result]
+    assert [outcome.path for outcome in outcomes] == [str(job.path) for job in jobs]
     crashed = [outcome for outcome in outcomes if outcome.status is RunStatus.failure]
     assert [outcome.path for outcome in crashed] == [f"{n}.txt" for n in range(10, 15)]
     assert crashed[0].error_code == "E008_internal" and "worker died" in crashed[0].error
