@@ -12,8 +12,9 @@ run. The guard's workers live for the whole run, so each loads spaCy and the
 vocabulary once, not once a chunk.
 
 Notices go to the runner in chunks (flows/chunks.py), a bounded number in
-flight, so the flow holds a few futures whatever the size of the run; a chunk
-is read as soon as it finishes, and progress is logged then. Plain functions, tested without a flow.
+flight, so the flow holds a few futures whatever the size of the run; each
+chunk is read, and progress logged, as soon as it finishes. Plain functions,
+tested without a flow.
 """
 from __future__ import annotations
 

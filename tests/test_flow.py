@@ -488,6 +488,31 @@ def test_chunks_are_read_as_they_finish_bound_what_is_in_flight_and_report_crash
     assert crashed[0].error_code == "E008_internal" and "worker died" in crashed[0].error
 
 
+def test_the_commands_temporary_server_is_named_to_every_thread_and_gets_no_heartbeats(
+        monkeypatch):
+    """Heartbeats tell a lasting server which runs crashed; this one ends with the command."""
+    from contextlib import contextmanager
+
+    import flows.extract
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    @contextmanager
+    def fake_server():
+        yield "http://127.0.0.1:1/api"
+
+    monkeypatch.setattr(flows.extract, "temporary_server", fake_server)
+    monkeypatch.setattr(flows.extract, "_send_what_is_queued", lambda: None)
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    with temporary_settings(restore_defaults={PREFECT_API_URL}), flows.extract.an_api():
+        assert os.environ["PREFECT_API_URL"] == "http://127.0.0.1:1/api"
+        assert get_current_settings().flows.heartbeat_frequency is None
+    assert "PREFECT_API_URL" not in os.environ
+    with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:2/api"}), \
+            flows.extract.an_api():  # a server of the user's: used as it is configured
+        assert "PREFECT_API_URL" not in os.environ
+        assert get_current_settings().flows.heartbeat_frequency is not None
+
+
 def test_a_killed_flow_leaves_no_server_or_worker_behind(tmp_path):
     """kill -9 of the flow command mid-run: its temporary server and its workers end with it."""
     import signal
