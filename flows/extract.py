@@ -44,7 +44,7 @@ from flows.artifacts import chunk_description, chunk_table, run_markdown
 from flows.cache import cache_folder
 from flows.chunks import cached_outcomes, cut_into_chunks, extract_chunk
 from flows.runners import (CHUNKS_IN_FLIGHT_PER_WORKER, RUNNERS, make_task_runner, run_in_chunks,
-                           runner_name, runner_workers, workers_share_the_api)
+                           runner_name, runner_workers, unwalked, workers_share_the_api)
 from flows.server import temporary_server
 from pipeline.cli import add_limit_options
 from pipeline.guard import DEFAULT_MEMORY_MB, DEFAULT_TIME_S, Limits
@@ -140,8 +140,8 @@ def _extract_in_chunks(keyed_jobs: list[tuple[Job, str | None]], chunk: dict, ru
 
         def submit(part: list[Job]):
             return task_runner.submit(extract_chunk_task, {
-                "jobs": part, "keys": [key_of[id(job)] for job in part], "first": next(firsts),
-                "total": len(jobs), **chunk})
+                "jobs": unwalked(part), "keys": unwalked([key_of[id(job)] for job in part]),
+                "first": next(firsts), "total": len(jobs), **chunk})
 
         by_chunk: list[list[NoticeOutcome]] = [[] for _ in chunks]
         for index, result in run_in_chunks(submit, chunks, running * CHUNKS_IN_FLIGHT_PER_WORKER):

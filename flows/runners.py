@@ -27,6 +27,7 @@ from queue import SimpleQueue
 from prefect.futures import PrefectFuture
 from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED, temporary_settings
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from pipeline.errors import ExtractionError
 from pipeline.model import NoticeOutcome, RunStatus
@@ -104,6 +105,25 @@ def workers_share_the_api() -> Iterator[None]:
     server.start()  # a no-op when it runs already
     with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
         yield
+
+
+class unwalked(quote):
+    """A task parameter Prefect hands over as it is, without walking into it.
+
+    Unquoted, Prefect walks every field of every job of a chunk looking for
+    futures, twice a task. Prefect's own `quote`, a tuple subclass, comes back
+    from pickling (to a Dask worker) wrapping a tuple of its value; this one
+    comes back as it went.
+
+    >>> import pickle
+    >>> pickle.loads(pickle.dumps(unwalked([1, 2]))).unquote()
+    [1, 2]
+    """
+
+    __slots__ = ()
+
+    def __reduce__(self):
+        return type(self), (self.unwrap(),)
 
 
 # --- a batch of thousands in bounded pieces -----------------------------------------------
