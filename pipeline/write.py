@@ -20,8 +20,9 @@ import json
 import os
 import secrets
 import sys
-from datetime import datetime
 from collections import Counter
+from collections.abc import Iterable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,15 +48,18 @@ def write_json_atomic(path: Path, data: Any) -> None:
     Raises `ExtractionError` E015_output_unwritable when the folder cannot
     take the file.
     """
-    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    write_bytes_atomic(path, _encoded(json.dumps(data, ensure_ascii=False, indent=2) + "\n"))
+
+
+def _encoded(text: str) -> bytes:
     # A name with bytes that are not UTF-8 is held with lone surrogates: write them as
     # JSON escapes (\udcff), which read back to the same name, rather than fail.
-    write_bytes_atomic(path, text.encode("utf-8", errors="backslashreplace"))
+    return text.encode("utf-8", errors="backslashreplace")
 
 
-def write_bytes_atomic(path: Path, payload: bytes, durable: bool = True) -> None:
-    """Write bytes atomically (as `write_json_atomic`); `durable`: on disk before it returns,
-    so the file survives a power cut too."""
+def write_bytes_atomic(path: Path, payload: bytes | Iterable[bytes], durable: bool = True) -> None:
+    """Write bytes, or pieces of bytes in turn, atomically (as `write_json_atomic`);
+    `durable`: on disk before it returns, so the file survives a power cut too."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         _replace(path, payload, durable)
@@ -72,14 +76,15 @@ def output_unwritable(path: Path, error: OSError) -> ExtractionError:
     return ExtractionError("E015_output_unwritable", f"{safe_text(path.parent)}: {reason}")
 
 
-def _replace(path: Path, payload: bytes, durable: bool) -> None:
+def _replace(path: Path, payload: bytes | Iterable[bytes], durable: bool) -> None:
     temporary = path.parent / (f"{_temporary_stem(path)}{secrets.token_hex(TEMP_HEX_DIGITS // 2)}"
                                f"{TEMP_SUFFIX}")
     # 0o666 less the umask, as open() gives any new file; mkstemp's 0600 hid outputs from others.
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(descriptor, "wb") as stream:
-            stream.write(payload)
+            for piece in [payload] if isinstance(payload, bytes) else payload:
+                stream.write(piece)
             if durable:
                 stream.flush()
                 os.fsync(stream.fileno())
@@ -147,49 +152,56 @@ RUN_SUMMARY_NAME = "_run_summary.json"
 RUN_HISTORY_NAME = "_run_history.jsonl"
 
 
-def run_summary(out_dir: Path, outcomes: list, started: datetime, finished: datetime,
-                corrections_dir: Path | None) -> dict[str, Any]:
-    """Run metadata, kept apart from the records so that they stay byte-identical.
+def run_summary_text(out_dir: Path, outcomes: list[NoticeOutcome], started: str, finished: str,
+                     corrections_dir: Path | None) -> Iterator[str]:
+    """The run summary's JSON, as `json.dumps(..., indent=2)` writes it, a notice at a time:
+    a batch of thousands is never held as one text.
 
+    Run metadata, kept apart from the records so that they stay byte-identical.
     Lists every input (absolute path), its output (relative to `out_dir`),
     status, counts, warnings, errors and corrections: what a reviewer or a
     data team looks at after a run.
     """
-    notices = []
     root = out_dir.resolve()
+    head = {"schema_version": SCHEMA_VERSION, "started": started, "finished": finished,
+            "corrections_dir": str(corrections_dir.resolve()) if corrections_dir else None,
+            "notices": []}
+    opening, closing = json.dumps(head, ensure_ascii=False, indent=2).rsplit("[]", 1)
+    yield opening + "["
+    before = "\n    "  # each notice is an item of the list, two levels in
     for outcome in outcomes:
-        entry = outcome.model_dump(mode="json")
-        entry["path"] = str(Path(outcome.path).resolve())
-        if outcome.output:
-            entry["output"] = Path(outcome.output).resolve().relative_to(root).as_posix()
-        notices.append(entry)
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "started": started.isoformat(timespec="seconds"),
-        "finished": finished.isoformat(timespec="seconds"),
-        "corrections_dir": str(corrections_dir.resolve()) if corrections_dir else None,
-        "notices": notices,
-    }
+        entry = json.dumps(_summary_entry(root, outcome), ensure_ascii=False, indent=2)
+        yield before + entry.replace("\n", "\n    ")
+        before = ",\n    "
+    yield ("\n  ]" if outcomes else "]") + closing + "\n"
 
 
-def write_run_summary(out_dir: Path, outcomes: list, started: datetime, finished: datetime,
-                      corrections_dir: Path | None) -> RunRecord | None:
+def _summary_entry(root: Path, outcome: NoticeOutcome) -> dict[str, Any]:
+    entry = outcome.model_dump(mode="json")
+    entry["path"] = str(Path(outcome.path).resolve())
+    if outcome.output:
+        entry["output"] = Path(outcome.output).resolve().relative_to(root).as_posix()
+    return entry
+
+
+def write_run_summary(out_dir: Path, outcomes: list[NoticeOutcome], started: datetime,
+                      finished: datetime, corrections_dir: Path | None) -> RunRecord | None:
     """Write the run summary to `OUT/_run_summary.json` and append the run to the folder's
     history (`pipeline.status`); the run as the history keeps it, or None when the folder
     cannot take the summary, which then goes to the terminal (stderr) instead."""
-    summary = run_summary(out_dir, outcomes, started, finished, corrections_dir)
-    path = out_dir / RUN_SUMMARY_NAME
+    times = started.isoformat(timespec="seconds"), finished.isoformat(timespec="seconds")
     try:
-        write_json_atomic(path, summary)
+        write_bytes_atomic(out_dir / RUN_SUMMARY_NAME, map(_encoded, run_summary_text(
+            out_dir, outcomes, *times, corrections_dir)))
     except ExtractionError as error:
         print(f"[{error.code}] the run summary could not be written: {error}\n"
               "The run summary follows:", file=sys.stderr)
-        text = json.dumps(summary, ensure_ascii=False, indent=2)
-        print(safe_text(text), file=sys.stderr, flush=True)
+        for text in run_summary_text(out_dir, outcomes, *times, corrections_dir):
+            print(safe_text(text), end="", file=sys.stderr)
+        sys.stderr.flush()
         return None
     history = read_history(out_dir)
-    run = outcomes_to_run(outcomes, summary["started"], summary["finished"],
-                          history[-1] if history else None)
+    run = outcomes_to_run(outcomes, *times, history[-1] if history else None)
     append_run(out_dir, run)
     return run
 

@@ -54,6 +54,28 @@ def test_files_get_the_modes_the_umask_gives(tmp_path, umask, mode):
     assert (tmp_path / "a.json").stat().st_mode & 0o777 == mode
 
 
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_the_run_summary_is_written_a_notice_at_a_time_as_one_json_document(tmp_path, count):
+    """Streamed so that a batch of thousands is never one text; the file is what
+    json.dumps(indent=2) makes of the whole summary, as it was when built in one piece."""
+    from datetime import datetime, timezone
+
+    from pipeline.model import NoticeOutcome, RunStatus
+    from pipeline.write import write_run_summary
+
+    out = tmp_path / "out"
+    outcomes = [NoticeOutcome(path=str(tmp_path / f"通知{n}.txt"), output=str(out / f"通知{n}.json"),
+                              status=RunStatus.partial, warnings=["catalogue_missing", "a\nb"],
+                              stale_corrections=[f"第{n}条 [] {{}}"]) for n in range(count)]
+    moment = datetime(2026, 12, 2, 9, 30, tzinfo=timezone.utc)
+    write_run_summary(out, outcomes, moment, moment, tmp_path / "corrections[1]")
+    text = (out / RUN_SUMMARY_NAME).read_text(encoding="utf-8")
+    summary = json.loads(text)
+    assert [entry["output"] for entry in summary["notices"]] == [f"通知{n}.json" for n in range(count)]
+    assert summary["corrections_dir"] == str(tmp_path / "corrections[1]")
+    assert text == json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
+
+
 def test_a_name_with_bytes_that_are_not_utf8_is_written_and_summarised(tmp_path):
     inputs = tmp_path / "in"
     inputs.mkdir()
