@@ -52,14 +52,12 @@ def group_notice_files(files: list[Path],
     notes: dict[Path, list[str]] = defaultdict(list)
     for siblings in by_folder.values():
         owner_of.update(_owners(siblings, notes))
-    groups = []
-    for path in candidates:
-        if path in owner_of:
-            continue
-        found = sorted((file for file, owner in owner_of.items() if owner == path), key=_order)
-        groups.append(NoticeFiles(notice=path, attachments=[*explicit.get(path, []), *found],
-                                  notes=notes[path]))
-    return groups
+    attached_to: dict[Path, list[Path]] = defaultdict(list)  # a batch of thousands: one pass
+    for file, owner in owner_of.items():
+        attached_to[owner].append(file)
+    return [NoticeFiles(notice=path, notes=notes[path], attachments=[
+                *explicit.get(path, []), *sorted(attached_to.get(path, ()), key=_order)])
+            for path in candidates if path not in owner_of]
 
 
 def _owners(siblings: list[Path], notes: dict[Path, list[str]]) -> dict[Path, Path]:

@@ -54,8 +54,9 @@ def plan_jobs(inputs: list[Path], out_dir: Path,
         if not given.exists():
             refused.append(_failure(given, ExtractionError("E004_unreadable", "no such file")))
             continue
-        refused += [_skipped(path) for path in skipped_files(given)]
-        found = {path.resolve(): (path, relative) for path, relative in _notice_files(given)}
+        notice_files, skipped = _list_files(given)
+        refused += [_skipped(path) for path in skipped]
+        found = {path.resolve(): (path, relative) for path, relative in notice_files}
         for group in group_notice_files(list(found), explicit):
             path, relative = found[group.notice]
             output = out_dir / relative.with_suffix(".json")
@@ -71,26 +72,22 @@ def plan_jobs(inputs: list[Path], out_dir: Path,
     return jobs, refused
 
 
-def _notice_files(given: Path) -> list[tuple[Path, Path]]:
+def _list_files(given: Path) -> tuple[list[tuple[Path, Path]], list[Path]]:
+    """The notice files of a file or folder given, each with its path relative to the folder,
+    and the folder's files of no notice type (a README, an image): not read, but named in
+    the run summary, so that no file goes missing unsaid. One listing of the folder."""
     if given.is_file():
-        return [(given, Path(given.name))]
-    found = sorted(path for path in _folder_files(given) if path.suffix.lower() in NOTICE_SUFFIXES)
-    return [(path, path.relative_to(given)) for path in found]
-
-
-def skipped_files(given: Path) -> list[Path]:
-    """Files of a folder given that are of no notice type (a README, an image): not read,
-    but named in the run summary, so that no file goes missing unsaid."""
-    if given.is_file():
-        return []
-    return sorted(path for path in _folder_files(given)
-                  if path.suffix.lower() not in NOTICE_SUFFIXES)
-
-
-def _folder_files(folder: Path) -> list[Path]:
-    """Every file below the folder, hidden files and folders left out."""
-    return [path for path in folder.rglob("*") if path.is_file()
-            and not any(part.startswith(".") for part in path.relative_to(folder).parts)]
+        return [(given, Path(given.name))], []
+    notices, skipped = [], []
+    for path in sorted(given.rglob("*")):
+        relative = path.relative_to(given)
+        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
+            continue  # hidden files and folders are left out
+        if path.suffix.lower() in NOTICE_SUFFIXES:
+            notices.append((path, relative))
+        else:
+            skipped.append(path)
+    return notices, skipped
 
 
 def _skipped(path: Path) -> NoticeOutcome:
