@@ -109,6 +109,7 @@ def _extract_notices(paths: list[str], out: str, corrections: str | None, runner
     changed = [(job, key) for job, key, outcome in zip(jobs, keys, stored) if outcome is None]
     logger.info("%d notices: %d unchanged since an earlier run, %d to extract",
                 len(jobs), len(jobs) - len(changed), len(changed))
+    del jobs, keys  # from here the chunks hold the jobs, each chunk's only until it is done
     fresh = iter(_extract_in_chunks(changed, chunk, runner, dask_address, workers) if changed
                  else [])
     outcomes += [outcome or next(fresh) for outcome in stored]
@@ -124,28 +125,33 @@ def _extract_notices(paths: list[str], out: str, corrections: str | None, runner
 
 def _extract_in_chunks(keyed_jobs: list[tuple[Job, str | None]], chunk: dict, runner: str | None,
                        dask_address: str | None, workers: int | None) -> list[NoticeOutcome]:
-    """The jobs' outcomes, in order, from chunk tasks on the runner; progress logged and drawn."""
+    """The jobs' outcomes, in order, from chunk tasks on the runner; progress logged and drawn.
+
+    The jobs move from `keyed_jobs` into the chunks, and a chunk's are let go
+    once it is done: what a run holds then is its outcomes, not also its jobs.
+    """
     logger = get_run_logger()
-    jobs = [job for job, key in keyed_jobs]
-    key_of = {id(job): key for job, key in keyed_jobs}
-    progress = BatchProgress(total=len(jobs))
+    total = len(keyed_jobs)
+    key_of = {id(job): key for job, key in keyed_jobs}  # ids of jobs alive in unread chunks
+    progress = BatchProgress(total=total)
     with workers_share_the_api(), \
             make_task_runner(runner_name(runner, dask_address), dask_address,
                              workers) as task_runner, \
-            progress_bar(len(jobs)) as advance:
+            progress_bar(total) as advance:
         running = runner_workers(task_runner)
-        chunks = cut_into_chunks(jobs, running)
+        chunks = cut_into_chunks([job for job, key in keyed_jobs], running)
+        keyed_jobs.clear()
         firsts = accumulate((len(part) for part in chunks), initial=0)  # each chunk's first notice
         logger.info("%d chunks on %d workers", len(chunks), running)
 
         def submit(part: list[Job]):
             return task_runner.submit(extract_chunk_task, {
                 "jobs": unwalked(part), "keys": unwalked([key_of[id(job)] for job in part]),
-                "first": next(firsts), "total": len(jobs), **chunk})
+                "first": next(firsts), "total": total, **chunk})
 
         by_chunk: list[list[NoticeOutcome]] = [[] for _ in chunks]
         for index, result in run_in_chunks(submit, chunks, running * CHUNKS_IN_FLIGHT_PER_WORKER):
-            by_chunk[index] = result
+            by_chunk[index], chunks[index] = result, []
             advance(len(result))
             if line := progress.add(result):
                 logger.info("%s", line)
