@@ -15,6 +15,7 @@ Attachments are read in their number's order (附件1, 附件2 …), then by nam
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 import regex
@@ -36,11 +37,12 @@ class NoticeFiles(BaseModel):
 
 
 def group_notice_files(files: list[Path],
-                       explicit: dict[Path, list[Path]] | None = None) -> list[NoticeFiles]:
+                       explicit: dict[Path, list[Path]] | None = None) -> Iterator[NoticeFiles]:
     """The notices among `files` (paths of one or more folders), each with its attachments.
 
     `explicit` maps a notice to attachment files given by hand; those files are
-    no notices of their own. Notices keep the order of `files`.
+    no notices of their own. Notices keep the order of `files`, and come one at
+    a time: a batch of thousands is planned without holding them all.
     """
     explicit = explicit or {}
     attached_by_hand = {path for paths in explicit.values() for path in paths}
@@ -55,9 +57,10 @@ def group_notice_files(files: list[Path],
     attached_to: dict[Path, list[Path]] = defaultdict(list)  # a batch of thousands: one pass
     for file, owner in owner_of.items():
         attached_to[owner].append(file)
-    return [NoticeFiles(notice=path, notes=notes[path], attachments=[
+    for path in candidates:
+        if path not in owner_of:
+            yield NoticeFiles(notice=path, notes=notes[path], attachments=[
                 *explicit.get(path, []), *sorted(attached_to.get(path, ()), key=_order)])
-            for path in candidates if path not in owner_of]
 
 
 def _owners(siblings: list[Path], notes: dict[Path, list[str]]) -> dict[Path, Path]:
