@@ -15,11 +15,12 @@ database); the flow runs as `python -m flows.extract` runs it, with the
 temporary server started before the clock, as it is once a run. The cases
 run in turn, `--rounds` times over: a shared machine's speed drifts by a
 tenth or more over minutes, so each flow run is set against the library run
-of its own round, and the summary gives the medians. Measured: wall seconds of the run, notices a second, CPU
-seconds of every process the run used (the flow's own, its workers', the
-server's; the library's own), peak memory (VmHWM) of the main process and
-its resident memory at each quarter of the run. Notices come from
-benchmarks/generate_batch.py. Figures go to stdout and to benchmarks/scale_results.md.
+of its own round, and the summary gives the medians. Measured: wall seconds
+of the run, notices a second, CPU seconds of every process the run used (the
+flow's own, its workers', the server's; the library's own), peak memory
+(VmHWM) of the main process and its resident memory at each quarter of the
+run. Notices come from benchmarks/generate_batch.py. Figures go to stdout
+and to benchmarks/scale_results.md.
 """
 from __future__ import annotations
 

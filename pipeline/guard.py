@@ -14,8 +14,9 @@ each with its own worker, read notices in parallel. The watchdog samples
 the worker's resident memory against the limit; its address space is also
 capped (`RLIMIT_AS`, a few times the limit, since native libraries reserve
 far more than they touch), so a runaway allocation fails inside the worker
-(`MemoryError`, which the job turns into `E014_too_large`). A long read that makes progress (a scan read by OCR, page
-by page) says so (`still_working`), and its time limit starts again.
+(`MemoryError`, which the job turns into `E014_too_large`). A long read
+that makes progress (a scan read by OCR, page by page) says so
+(`still_working`), and its time limit starts again.
 
 The worker is a plain subprocess (`python -m pipeline.guard`), not a
 multiprocessing child: it works the same under a process pool, a thread
