@@ -136,9 +136,7 @@ class _Worker:
             _send(self.process.stdin, (job, options))
         except (BrokenPipeError, OSError):
             raise _Stopped(self._death(job, peak_mb=0.0)) from None
-        # Rebuilt with the model's own field names: unpickled, every outcome has new strings
-        # for them, a third of what each of a batch's thousands of outcomes holds.
-        return NoticeOutcome.model_validate(dict(self._wait_for(None, job, self.limits.time_s)))
+        return self._wait_for(None, job, self.limits.time_s)
 
     def _wait_for(self, expected: Any, job: Any, timeout_s: float, starting: bool = False) -> Any:
         started = time.monotonic()

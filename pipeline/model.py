@@ -341,6 +341,12 @@ class NoticeOutcome(BaseModel):
     corrections_applied: int = 0
     stale_corrections: list[str] = Field(default_factory=list, description="why each was stale")
 
+    def __reduce__(self):
+        # Outcomes cross from worker processes by pickle. Unpickled as pydantic does it, each
+        # holds new strings for its field names, a third of what each of a batch's thousands
+        # holds; built again from the values it was given, it has the model's own.
+        return type(self).model_validate, ({name: getattr(self, name) for name in self.model_fields_set},)
+
 
 class RunRecord(BaseModel):
     """One run into an output folder, as its history line keeps it."""
