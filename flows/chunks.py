@@ -11,6 +11,7 @@ nothing changed starts none). Plain functions, tested without Prefect.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from pathlib import Path
 
 from flows.cache import OutcomeCache, notice_cache_key
@@ -59,15 +60,21 @@ def cut_into_chunks(jobs: list[Job], workers: int) -> list[list[Job]]:
     return chunks
 
 
-def cached_outcomes(jobs: list[Job], options: RunOptions, cache_dir: Path,
-                    refresh: bool = False) -> tuple[list[str | None], list[NoticeOutcome | None]]:
-    """Each notice's cache key, and its stored outcome if nothing that makes its output
-    changed (None: extract it). `refresh` reuses nothing. The flow asks this once, for
-    the whole batch, and sends only the notices to extract to the chunks."""
+def cached_outcomes(jobs: Iterable[Job], options: RunOptions, cache_dir: Path, refresh: bool = False
+                    ) -> tuple[list[NoticeOutcome | None], list[tuple[Job, str | None]]]:
+    """Each notice's stored outcome if nothing that makes its output changed (None: extract
+    it), and the notices to extract with their cache keys. `refresh` reuses nothing. The
+    flow asks this once, for the whole batch, and sends only those to the chunks; a job
+    whose outcome is reused is not held past its check."""
     cache = OutcomeCache(cache_dir)
-    keys = [notice_cache_key(job, options) for job in jobs]
-    stored = [None if refresh else cache.reusable(job, key) for job, key in zip(jobs, keys)]
-    return keys, stored
+    stored: list[NoticeOutcome | None] = []
+    changed: list[tuple[Job, str | None]] = []
+    for job in jobs:
+        key = notice_cache_key(job, options)
+        stored.append(None if refresh else cache.reusable(job, key))
+        if stored[-1] is None:
+            changed.append((job, key))
+    return stored, changed
 
 
 def extract_chunk(jobs: list[Job], keys: list[str | None], options: RunOptions,

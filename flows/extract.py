@@ -105,11 +105,11 @@ def _extract_notices(paths: list[str], out: str, corrections: str | None, runner
                                 for notice, files in (attach or {}).items()})
     chunk = {"options": RunOptions(corrections_dir=corrections_dir, limits=limits),
              "cache_dir": cache_folder(out_dir.resolve())}
-    keys, stored = cached_outcomes(jobs, chunk["options"], chunk["cache_dir"], refresh)
-    changed = [(job, key) for job, key, outcome in zip(jobs, keys, stored) if outcome is None]
+    # Taken from the plan as they are checked: a batch of thousands then holds, at any
+    # time, the jobs still to extract (each chunk's until it is done) and the outcomes.
+    stored, changed = cached_outcomes(_taken(jobs), chunk["options"], chunk["cache_dir"], refresh)
     logger.info("%d notices: %d unchanged since an earlier run, %d to extract",
-                len(jobs), len(jobs) - len(changed), len(changed))
-    del jobs, keys  # from here the chunks hold the jobs, each chunk's only until it is done
+                len(stored), len(stored) - len(changed), len(changed))
     fresh = iter(_extract_in_chunks(changed, chunk, runner, dask_address, workers) if changed
                  else [])
     outcomes += [outcome or next(fresh) for outcome in stored]
@@ -156,6 +156,13 @@ def _extract_in_chunks(keyed_jobs: list[tuple[Job, str | None]], chunk: dict, ru
             if line := progress.add(result):
                 logger.info("%s", line)
     return [outcome for result in by_chunk for outcome in result]
+
+
+def _taken(items: list) -> Iterator:
+    """The items of the list in order, each dropped from it as it is taken."""
+    items.reverse()
+    while items:
+        yield items.pop()
 
 
 def main(argv: list[str] | None = None) -> int:

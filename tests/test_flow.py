@@ -224,10 +224,9 @@ class Checked:
     as one chunk. `reused` says which notices the check let through."""
 
     def __init__(self, jobs, options, cache_dir, refresh=False):
-        keys, stored = cached_outcomes(jobs, options, cache_dir, refresh)
-        misses = [index for index, outcome in enumerate(stored) if outcome is None]
-        fresh = iter(extract_chunk([jobs[i] for i in misses], [keys[i] for i in misses], options,
-                                   cache_dir))
+        stored, changed = cached_outcomes(jobs, options, cache_dir, refresh)
+        fresh = iter(extract_chunk([job for job, key in changed], [key for job, key in changed],
+                                   options, cache_dir))
         self.reused = [outcome is not None for outcome in stored]
         self.outcomes = [outcome or next(fresh) for outcome in stored]
 
@@ -248,7 +247,8 @@ def test_the_check_reuses_hits_and_the_chunk_extracts_misses(chunk, tmp_path):
 
 def test_a_notice_changed_after_the_check_is_extracted_again_on_the_next_run(chunk):
     jobs, cache_dir = chunk
-    keys, _ = cached_outcomes(jobs, RunOptions(), cache_dir)
+    _, changed = cached_outcomes(jobs, RunOptions(), cache_dir)
+    keys = [key for job, key in changed]
     # Stored under the key of the check, not of the changed file: the next run tries it again.
     jobs[0].path.write_text(jobs[0].path.read_text(encoding="utf-8") + "\n(修订)\n", encoding="utf-8")
     extract_chunk(jobs, keys, RunOptions(), cache_dir)
