@@ -139,8 +139,7 @@ def _extract_in_chunks(keyed_jobs: list[tuple[Job, str | None]], chunk: dict, ru
                              workers) as task_runner, \
             progress_bar(total) as advance:
         running = runner_workers(task_runner)
-        chunks = cut_into_chunks([job for job, key in keyed_jobs], running)
-        keyed_jobs.clear()
+        chunks = cut_into_chunks([job for job, key in _taken(keyed_jobs)], running)
         firsts = accumulate((len(part) for part in chunks), initial=0)  # each chunk's first notice
         logger.info("%d chunks on %d workers", len(chunks), running)
 

@@ -345,7 +345,8 @@ class NoticeOutcome(BaseModel):
         # Outcomes cross from worker processes by pickle. Unpickled as pydantic does it, each
         # holds new strings for its field names, a third of what each of a batch's thousands
         # holds; built again from the values it was given, it has the model's own.
-        return type(self).model_validate, ({name: getattr(self, name) for name in self.model_fields_set},)
+        given = {name: getattr(self, name) for name in self.model_fields_set}
+        return type(self).model_validate, (given,)
 
 
 class RunRecord(BaseModel):
