@@ -513,6 +513,34 @@ def test_the_commands_temporary_server_is_named_to_every_thread_and_gets_no_hear
         assert get_current_settings().flows.heartbeat_frequency is not None
 
 
+def test_a_server_is_ready_only_once_its_database_answers(monkeypatch):
+    """Up (its health check answers) is not ready: the flow's first request would wait for
+    the server to reach its database."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    import flows.server
+
+    asked: list[str] = []
+
+    class StartingServer(BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            ready = self.path == "/api/health" or asked.count("/api/ready") > 2
+            self.send_response(200 if ready else 503)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    monkeypatch.setattr(flows.server, "READY_POLL_SECONDS", 0.01)
+    with ThreadingHTTPServer((flows.server.HOST, 0), StartingServer) as fake:
+        threading.Thread(target=fake.serve_forever, daemon=True).start()
+        flows.server.wait_until_ready(fake.server_address[1], timeout=30)
+        fake.shutdown()
+    assert asked == ["/api/ready"] * 3
+
+
 def test_a_killed_flow_leaves_no_server_or_worker_behind(tmp_path):
     """kill -9 of the flow command mid-run: its temporary server and its workers end with it."""
     import signal

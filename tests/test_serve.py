@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from flows.server import HOST, api_url, free_port, start_server, wait_until_healthy
+from flows.server import HOST, api_url, free_port, start_server, wait_until_ready
 from tests.conftest import ROOT, SAMPLES
 from tests.test_review_browser import CHROMIUM, CHROMIUM_ARGS
 
@@ -61,7 +61,7 @@ def server(tmp_path_factory) -> Iterator[int]:
     port = free_port()
     process = start_server(home, port, log=home / "server.log", settings=SERVER_SETTINGS)
     try:
-        wait_until_healthy(port, process)
+        wait_until_ready(port, process)
         yield port
     finally:
         stop(process)
