@@ -6,8 +6,10 @@ as an outcome and never stops the others.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+import os
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 from pydantic import BaseModel, Field
 
@@ -18,7 +20,7 @@ from pipeline.guard import Limits, run_guarded
 from pipeline.ingest import SUFFIX_FORMATS
 from pipeline.ingest.attachments import read_notice
 from pipeline.model import NoticeOutcome, NoticeWarning, RunStatus
-from pipeline.notice_files import group_notice_files
+from pipeline.notice_files import NoticeFiles, group_notice_files
 from pipeline.validate import record_to_json
 from pipeline.write import write_json_atomic
 
@@ -54,40 +56,91 @@ def plan_jobs(inputs: list[Path], out_dir: Path,
         if not given.exists():
             refused.append(_failure(given, ExtractionError("E004_unreadable", "no such file")))
             continue
-        notice_files, skipped = _list_files(given)
-        refused += [_skipped(path) for path in skipped]
-        found = {path.resolve(): (path, relative) for path, relative in notice_files}
-        for group in group_notice_files(list(found), explicit):
-            path, relative = found[group.notice]
-            output = out_dir / relative.with_suffix(".json")
+        for found in _notices_below(given, explicit):
+            if isinstance(found, NoticeOutcome):  # a file of no notice type, a folder not listed
+                refused.append(found)
+                continue
+            output = out_dir / found.relative.with_suffix(".json")
             if output in claimed:
                 clash = ExtractionError("E006_output_clash",
                                         f"{output} is already written by {claimed[output]}")
-                refused.append(_failure(path, clash))
+                refused.append(_failure(found.path, clash))
                 continue
-            claimed[output] = path
-            attachments = [found.get(file, (file, Path(file.name))) for file in group.attachments]
-            jobs.append(Job(path=path, output=output, label=relative.as_posix(), notes=group.notes,
-                            attachments=[(file, label.as_posix()) for file, label in attachments]))
+            claimed[output] = found.path
+            jobs.append(Job(path=found.path, output=output, label=found.relative.as_posix(),
+                            notes=found.files.notes,
+                            attachments=[(file, found.label_of(file).as_posix())
+                                         for file in found.files.attachments]))
     return jobs, refused
 
 
-def _list_files(given: Path) -> tuple[list[tuple[Path, Path]], list[Path]]:
-    """The notice files of a file or folder given, each with its path relative to the folder,
-    and the folder's files of no notice type (a README, an image): not read, but named in
-    the run summary, so that no file goes missing unsaid. One listing of the folder."""
+class _Found(NamedTuple):
+    """A notice below a file or folder given, with its attachment files."""
+
+    path: Path  # as listed below the folder given
+    relative: Path  # below the folder given: what its output's path mirrors
+    files: NoticeFiles  # its own file and its attachments, resolved
+    given: Path  # the folder given, resolved
+
+    def label_of(self, attachment: Path) -> Path:
+        """An attachment's path below the folder given, or its name when it lies elsewhere."""
+        try:
+            return attachment.relative_to(self.given)
+        except ValueError:
+            return Path(attachment.name)
+
+
+def _notices_below(given: Path, explicit: dict[Path, list[Path]]
+                   ) -> Iterator[_Found | NoticeOutcome]:
+    """The notices of a file or folder given, in the order of their paths, and the outcomes
+    of what is not read: a folder's files of no notice type (a README, an image), named in
+    the run summary so that no file goes missing unsaid, and subfolders that cannot be
+    listed. Hidden files and folders are left out, as are links to folders (a loop).
+
+    A folder is listed once, one subfolder at a time: a batch of thousands is
+    planned holding one folder's names, not every path below it.
+    """
+    resolved = given.resolve()
     if given.is_file():
-        return [(given, Path(given.name))], []
-    notices, skipped = [], []
-    for path in sorted(given.rglob("*")):
-        relative = path.relative_to(given)
-        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
-            continue  # hidden files and folders are left out
-        if path.suffix.lower() in NOTICE_SUFFIXES:
-            notices.append((path, relative))
-        else:
-            skipped.append(path)
-    return notices, skipped
+        for files in group_notice_files([resolved], explicit):
+            yield _Found(given, Path(given.name), files, resolved)  # attachments: by name
+        return
+    yield from _folder_notices(given, resolved, Path(), explicit, resolved)
+
+
+def _folder_notices(folder: Path, resolved: Path, relative: Path,
+                    explicit: dict[Path, list[Path]], given: Path
+                    ) -> Iterator[_Found | NoticeOutcome]:
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted((entry for entry in listing if not entry.name.startswith(".")),
+                             key=lambda entry: entry.name)
+    except OSError as error:
+        reason = f"the folder could not be listed: {error.strerror or error}"
+        yield _failure(folder, ExtractionError("E004_unreadable", reason))
+        return
+    notices: dict[str, Path] = {}  # a notice-type file's name -> its path, resolved
+    for entry in entries:
+        if _is_file(entry) and Path(entry.name).suffix.lower() in NOTICE_SUFFIXES:
+            notices[entry.name] = (Path(entry.path).resolve() if entry.is_symlink()
+                                   else resolved / entry.name)
+    groups = {files.notice: files for files in group_notice_files(list(notices.values()), explicit)}
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _folder_notices(Path(entry.path), resolved / entry.name,
+                                       relative / entry.name, explicit, given)
+        elif entry.name in notices:
+            if files := groups.get(notices[entry.name]):  # else an attachment of another notice
+                yield _Found(Path(entry.path), relative / entry.name, files, given)
+        elif _is_file(entry):
+            yield _skipped(Path(entry.path))
+
+
+def _is_file(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:  # a link that cannot be followed: nobody's file
+        return False
 
 
 def _skipped(path: Path) -> NoticeOutcome:

@@ -82,6 +82,38 @@ def test_two_inputs_for_one_output_is_a_clash(tmp_path):
     assert refused[0].error_code == "E006_output_clash" and "y/a.txt" in refused[0].path
 
 
+def test_a_folder_is_planned_in_the_order_of_its_paths_links_to_folders_left_out(tmp_path):
+    inputs = tmp_path / "in"
+    for name in ("b.txt", "b/a.txt", "a.txt", "c/notice.txt"):
+        write(inputs / name, NOTICE.encode())
+    (inputs / "d").symlink_to(inputs / "c", target_is_directory=True)  # a loop, were it followed
+    (inputs / "e.txt").symlink_to(inputs / "a.txt")  # a linked file is read where it is listed
+    jobs, refused = plan_jobs([inputs], tmp_path / "out")
+    assert [job.label for job in jobs] == ["a.txt", "b/a.txt", "b.txt", "c/notice.txt", "e.txt"]
+    assert jobs[-1].output == tmp_path / "out" / "e.json" and refused == []
+
+
+def test_a_subfolder_that_cannot_be_listed_is_reported_and_the_rest_planned(tmp_path, monkeypatch):
+    import os
+
+    inputs = tmp_path / "in"
+    write(inputs / "a.txt", NOTICE.encode())
+    write(inputs / "locked" / "b.txt", NOTICE.encode())
+    listing = os.scandir
+
+    def scandir(path):
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied")
+        return listing(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    jobs, refused = plan_jobs([inputs], tmp_path / "out")
+    assert [job.label for job in jobs] == ["a.txt"]
+    assert [(outcome.path, outcome.error_code) for outcome in refused] == [
+        (str(inputs / "locked"), "E004_unreadable")]
+    assert "could not be listed: Permission denied" in refused[0].error
+
+
 def test_extracted_notice_content(tmp_path):
     write(tmp_path / "in" / "a.txt", NOTICE.encode())
     main(["extract", str(tmp_path / "in"), "--out", str(tmp_path / "out")])
