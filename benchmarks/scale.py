@@ -155,11 +155,14 @@ def child_library(notices: list[Path], out: Path) -> dict:
 def child_flow(notices: Path, out: Path, runner: str, workers: int) -> dict:
     """One flow run as `python -m flows.extract` makes it, its temporary server started
     before the clock (`flows.extract.an_api`)."""
+    import fastapi.encoders  # noqa: F401
     import psutil
 
     from flows.extract import an_api, extract_notices
     from pipeline.guard import close_workers
 
+    # Imports come before the clock, as the library's do; fastapi too, which Prefect imports
+    # on the first flow call of a process (0.3 s here), to serialise the flow's parameters.
     started = time.perf_counter()
     with an_api():
         server_start = time.perf_counter() - started
