@@ -98,7 +98,7 @@ def _notices_below(given: Path, explicit: dict[Path, list[Path]]
     listed. Hidden files and folders are left out, as are links to folders (a loop).
 
     A folder is listed once, one subfolder at a time: a batch of thousands is
-    planned holding one folder's names, not every path below it.
+    planned holding, besides its jobs, one folder's names at a time.
     """
     resolved = given.resolve()
     if given.is_file():
